@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity ^0.8.24;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IStrategyModule} from "../interfaces/IStrategyModule.sol";
+import {WAD, BPS} from "./ConstantsLib.sol";
+
+/// @title ExitLib
+/// @notice The pro-rata unwind behind exits that idle assets do not cover. Linked (external) so the
+/// vault stays under the contract size limit; exits paid from idle never call it.
+/// @dev Runs in the vault's context (delegatecall): `modules` is the vault's storage array and the
+/// modules see the vault as caller.
+library ExitLib {
+    using Math for uint256;
+
+    /// @notice Unwinds the same fraction of every module with equity so that their equity falls by at
+    /// least `shortfall` (grossed up by the modules' declared cost bound when `grossUp`, so that the
+    /// proceeds cover it).
+    /// @return worstCost The modules' declared worst-case cost for this unwind.
+    function unwindForShortfall(address[] storage modules, uint256 shortfall, bool grossUp)
+        external
+        returns (uint256 worstCost)
+    {
+        uint256 fraction;
+        (fraction, worstCost) = exitFraction(modules, shortfall, grossUp);
+        uint256 length = modules.length;
+        for (uint256 i; i < length; ++i) {
+            IStrategyModule module = IStrategyModule(modules[i]);
+            if (module.totalAssets() != 0) module.unwind(fraction);
+        }
+    }
+
+    /// @notice The WAD fraction of every module to unwind for `shortfall`, and the modules' worst-case
+    /// cost for it (rounded up, so previews never over-promise).
+    function exitFraction(address[] storage modules, uint256 shortfall, bool grossUp)
+        public
+        view
+        returns (uint256 fraction, uint256 worstCost)
+    {
+        (uint256 equity, uint256 weightedCost) = equityAndCost(modules);
+        if (equity == 0) return (0, 0);
+        uint256 needed = shortfall;
+        if (grossUp) {
+            // Proceeds are at least equity unwound * (1 - cost bound): unwind enough to cover the shortfall.
+            if (weightedCost >= equity) return (WAD, weightedCost);
+            needed = shortfall.mulDiv(equity, equity - weightedCost, Math.Rounding.Ceil);
+        }
+        fraction = Math.min(needed.mulDiv(WAD, equity, Math.Rounding.Ceil), WAD);
+        worstCost = weightedCost.mulDiv(fraction, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @notice Sum of module equity, and sum of equity * unwindCostBps / BPS (each rounded up).
+    function equityAndCost(address[] storage modules) public view returns (uint256 equity, uint256 weightedCost) {
+        uint256 length = modules.length;
+        for (uint256 i; i < length; ++i) {
+            IStrategyModule module = IStrategyModule(modules[i]);
+            uint256 moduleEquity = module.totalAssets();
+            if (moduleEquity == 0) continue;
+            equity += moduleEquity;
+            weightedCost += moduleEquity.mulDiv(Math.min(module.unwindCostBps(), BPS), BPS, Math.Rounding.Ceil);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity ^0.8.24;
+
+import {VaultLimits, ModuleConfig} from "../interfaces/IBallastVault.sol";
+import {PendingUint192, PendingAddress, PendingHash} from "./PendingLib.sol";
+
+/// @notice All of the vault's own state (ERC-20 balances and the owner live in OpenZeppelin's storage).
+/// One struct so that the linked `GovernanceLib` reads and writes the same slots as the vault.
+struct VaultStorage {
+    // Packed in one slot: read by every deposit and exit.
+    uint40 lastAccrual;
+    uint64 managementFee;
+    uint64 performanceFee;
+    bool paused;
+    bool isShutdown;
+    address feeRecipient;
+    uint64 timelock;
+    address strategist;
+    address guardian;
+    VaultLimits limits;
+    // Loss budget in use (WAD fraction of NAV) as of `lossUpdatedAt`; it refills linearly over `lossWindow`.
+    uint128 lossUsed;
+    uint40 lossUpdatedAt;
+    uint256 highWaterMark;
+    address[] modules;
+    mapping(address => ModuleConfig) moduleConfig;
+    mapping(address => bool) isKeeper;
+    mapping(bytes32 => bool) jobExecuted;
+    mapping(address => uint256) pendingModule;
+    mapping(address => PendingUint192) pendingCap;
+    mapping(address => PendingHash) pendingModuleLimits;
+    PendingUint192 pendingTimelock;
+    PendingAddress pendingGuardian;
+    VaultLimits pendingLimits;
+    uint64 pendingLimitsValidAt;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+import {BallastVault} from "@ballast/BallastVault.sol";
+import {VaultLimits} from "@ballast/interfaces/IBallastVault.sol";
+import {RebalanceParams} from "@ballast/interfaces/IStrategyModule.sol";
+import {ConstantsLib, WAD} from "@ballast/libraries/ConstantsLib.sol";
+import {TestToken} from "./mocks/TestToken.sol";
+import {ControlledModule} from "./mocks/ControlledModule.sol";
+
+/// @notice Named actors, a vault with one controllable module, and bounded-input helpers.
+/// The vault is deployed with timelock 0, wired, then given a 1-day timelock (which opens deposits).
+contract BaseTest is Test {
+    address internal OWNER = makeAddr("Owner");
+    address internal STRATEGIST = makeAddr("Strategist");
+    address internal KEEPER = makeAddr("Keeper");
+    address internal KEEPER_2 = makeAddr("Keeper2");
+    address internal GUARDIAN = makeAddr("Guardian");
+    address internal FEE_RECIPIENT = makeAddr("FeeRecipient");
+    address internal SUPPLIER = makeAddr("Supplier");
+    address internal ONBEHALF = makeAddr("OnBehalf");
+    address internal RECEIVER = makeAddr("Receiver");
+    address internal STRANGER = makeAddr("Stranger");
+
+    uint256 internal constant SEED = 1e6; // 1e-12 of a WETH-like asset; 1 unit of a USDC-like asset
+    uint256 internal constant TIMELOCK = 1 days;
+    uint256 internal constant MAX_TEST_ASSETS = 1e30;
+
+    TestToken internal asset;
+    BallastVault internal vault;
+    ControlledModule internal module;
+
+    function setUp() public virtual {
+        asset = new TestToken("Wrapped Ether", "WETH", 18);
+        vault = _deployVault(asset);
+        module = _addModule(vault);
+        vm.prank(OWNER);
+        vault.submitTimelock(TIMELOCK);
+        vm.label(address(vault), "Vault");
+        vm.label(address(module), "Module");
+        vm.label(address(asset), "Asset");
+    }
+
+    function _defaultLimits() internal pure returns (VaultLimits memory) {
+        return VaultLimits({maxLossBps: 50, lossBudgetBps: 200, lossWindow: 1 days, depositCap: type(uint128).max});
+    }
+
+    /// @dev Deploys a vault with timelock 0 and every role set; the test contract pays the seed.
+    function _deployVault(TestToken token) internal returns (BallastVault deployed) {
+        token.mint(address(this), SEED);
+        address predicted = vm.computeCreateAddress(address(this), vm.getNonce(address(this)));
+        token.approve(predicted, SEED);
+        deployed = new BallastVault(token, "Ballast WETH", "bWETH", OWNER, 0, _defaultLimits(), SEED);
+        vm.startPrank(OWNER);
+        deployed.setStrategist(STRATEGIST);
+        deployed.submitGuardian(GUARDIAN);
+        deployed.setKeeper(KEEPER, true);
+        deployed.setKeeper(KEEPER_2, true);
+        deployed.setFeeRecipient(FEE_RECIPIENT);
+        vm.stopPrank();
+    }
+
+    /// @dev Adds a fresh module with an unlimited cap (timelock must still be 0).
+    function _addModule(BallastVault target) internal returns (ControlledModule added) {
+        added = new ControlledModule(address(target), target.asset());
+        vm.startPrank(STRATEGIST);
+        target.submitModule(address(added));
+        target.submitCap(address(added), type(uint184).max);
+        vm.stopPrank();
+    }
+
+    function _deposit(address who, uint256 assets) internal returns (uint256 shares) {
+        asset.mint(who, assets);
+        vm.startPrank(who);
+        asset.approve(address(vault), assets);
+        shares = vault.deposit(assets, who);
+        vm.stopPrank();
+    }
+
+    function _allocate(uint256 assets) internal {
+        vm.prank(KEEPER);
+        vault.allocate(address(module), assets);
+    }
+
+    function _params(bytes32 jobId, bool leverUp) internal view returns (RebalanceParams memory) {
+        return RebalanceParams({
+            jobId: jobId,
+            deadline: block.timestamp + 1 hours,
+            leverUp: leverUp,
+            amount: 1e18,
+            minPreLeverage: 0,
+            maxPreLeverage: type(uint256).max
+        });
+    }
+
+    function _boundAssets(uint256 assets) internal pure returns (uint256) {
+        return bound(assets, 1, MAX_TEST_ASSETS);
+    }
+}
