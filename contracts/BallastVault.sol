@@ -543,6 +543,7 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         }
         $.managementFee = uint64(newManagementFee);
         $.performanceFee = uint64(newPerformanceFee);
+        $.lastAccrual = uint40(block.timestamp);
         emit EventsLib.SetFees(msg.sender, newManagementFee, newPerformanceFee);
     }
 
@@ -757,7 +758,8 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     function _accrueFees() internal returns (uint256 nav, uint256 supply) {
         nav = totalAssets();
         supply = totalSupply();
-        if ($.lastAccrual == block.timestamp) return (nav, supply);
+        // Without fees there is nothing to accrue; `setFees` restarts the clock when fees are switched on.
+        if ($.lastAccrual == block.timestamp || ($.managementFee == 0 && $.performanceFee == 0)) return (nav, supply);
         (uint256 managementShares, uint256 performanceShares, uint256 newHighWaterMark) = _accruedFeeShares(nav);
         $.lastAccrual = uint40(block.timestamp);
         uint256 feeShares = managementShares + performanceShares;

@@ -7,14 +7,14 @@ import {PendingUint192, PendingAddress, PendingHash} from "./PendingLib.sol";
 /// @notice All of the vault's own state (ERC-20 balances and the owner live in OpenZeppelin's storage).
 /// One struct so that the linked `GovernanceLib` reads and writes the same slots as the vault.
 struct VaultStorage {
-    // Packed in one slot: read by every deposit and exit.
+    // Packed in one slot (248 bits): everything a deposit or an exit reads besides the modules.
     uint40 lastAccrual;
     uint64 managementFee;
     uint64 performanceFee;
     bool paused;
     bool isShutdown;
-    address feeRecipient;
     uint64 timelock;
+    address feeRecipient;
     address strategist;
     address guardian;
     VaultLimits limits;

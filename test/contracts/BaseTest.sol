@@ -49,9 +49,12 @@ contract BaseTest is Test {
     /// @dev Deploys a vault with timelock 0 and every role set; the test contract pays the seed.
     function _deployVault(TestToken token) internal returns (BallastVault deployed) {
         token.mint(address(this), SEED);
-        address predicted = vm.computeCreateAddress(address(this), vm.getNonce(address(this)));
-        token.approve(predicted, SEED);
-        deployed = new BallastVault(token, "Ballast WETH", "bWETH", OWNER, 0, _defaultLimits(), SEED);
+        // The constructor pulls the seed from its deployer: approve the CREATE2 address up front.
+        bytes32 salt = keccak256(abi.encode(address(token), vm.getNonce(address(this))));
+        bytes memory args = abi.encode(token, "Ballast WETH", "bWETH", OWNER, 0, _defaultLimits(), SEED);
+        bytes32 initCodeHash = keccak256(abi.encodePacked(type(BallastVault).creationCode, args));
+        token.approve(vm.computeCreate2Address(salt, initCodeHash, address(this)), SEED);
+        deployed = new BallastVault{salt: salt}(token, "Ballast WETH", "bWETH", OWNER, 0, _defaultLimits(), SEED);
         vm.startPrank(OWNER);
         deployed.setStrategist(STRATEGIST);
         deployed.submitGuardian(GUARDIAN);

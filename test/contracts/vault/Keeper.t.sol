@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.28;
+
+import {BaseTest} from "../BaseTest.sol";
+import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
+import {EventsLib} from "@ballast/libraries/EventsLib.sol";
+import {VaultLimits} from "@ballast/interfaces/IBallastVault.sol";
+import {RebalanceParams} from "@ballast/interfaces/IStrategyModule.sol";
+import {WAD} from "@ballast/libraries/ConstantsLib.sol";
+
+contract KeeperTest is BaseTest {
+    function setUp() public override {
+        super.setUp();
+        _deposit(SUPPLIER, 1000e18);
+    }
+
+    /* ALLOCATE / DEALLOCATE */
+
+    function test_allocate_movesIdleIntoModule() public {
+        _allocate(400e18);
+        assertEq(module.totalAssets(), 400e18);
+        assertEq(vault.idle(), 600e18 + SEED);
+        assertEq(vault.totalAssets(), 1000e18 + SEED, "NAV unchanged");
+    }
+
+    function test_allocate_pastCap_reverts() public {
+        vm.prank(STRATEGIST);
+        vault.submitCap(address(module), 100e18);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.ModuleCapExceeded.selector, address(module), 101e18, 100e18));
+        vault.allocate(address(module), 101e18);
+    }
+
+    function test_allocate_moreThanIdle_reverts() public {
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.InsufficientIdle.selector, 2000e18, 1000e18 + SEED));
+        vault.allocate(address(module), 2000e18);
+    }
+
+    function test_allocate_whilePaused_reverts() public {
+        vm.prank(GUARDIAN);
+        vault.pause();
+        vm.prank(KEEPER);
+        vm.expectRevert(ErrorsLib.VaultPaused.selector);
+        vault.allocate(address(module), 1e18);
+    }
+
+    function test_deallocate_whilePaused_returnsAssetsToIdle() public {
+        _allocate(400e18);
+        vm.prank(GUARDIAN);
+        vault.pause();
+        vm.prank(KEEPER);
+        uint256 out = vault.deallocate(address(module), 100e18);
+        assertEq(out, 100e18);
+        assertEq(module.totalAssets(), 300e18);
+    }
+
+    function test_deallocate_moreThanEquity_reverts() public {
+        _allocate(10e18);
+        vm.prank(KEEPER);
+        vm.expectRevert(
+            abi.encodeWithSelector(ErrorsLib.InsufficientModuleEquity.selector, address(module), 11e18, 10e18)
+        );
+        vault.deallocate(address(module), 11e18);
+    }
+
+    /* REBALANCE JOB CHECKS */
+
+    function test_rebalance_emitsRebalancedWithJobAndNav() public {
+        _allocate(500e18);
+        module.setLeverage(1.5e18);
+        module.setNextLeverage(2e18);
+        bytes32 jobId = keccak256("job-1");
+        vm.expectEmit(address(vault));
+        emit EventsLib.Rebalanced(jobId, address(module), 1000e18 + SEED, 1000e18 + SEED, 1.5e18, 2e18, KEEPER);
+        vm.prank(KEEPER);
+        (uint256 pre, uint256 post) = vault.rebalance(address(module), _params(jobId, true));
+        assertEq(pre, 1.5e18);
+        assertEq(post, 2e18);
+        assertTrue(vault.jobExecuted(jobId));
+    }
+
+    function test_rebalance_usedJobId_reverts() public {
+        _allocate(500e18);
+        bytes32 jobId = keccak256("job-1");
+        vm.prank(KEEPER);
+        vault.rebalance(address(module), _params(jobId, true));
+        // The same job delivered twice, even by another keeper key, executes once.
+        vm.prank(KEEPER_2);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobAlreadyExecuted.selector, jobId));
+        vault.rebalance(address(module), _params(jobId, true));
+    }
+
+    function test_rebalance_pastDeadline_reverts() public {
+        RebalanceParams memory params = _params(keccak256("stale"), false);
+        vm.warp(params.deadline + 1);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.DeadlineExpired.selector, params.deadline, block.timestamp));
+        vault.rebalance(address(module), params);
+    }
+
+    function test_rebalance_preStateMismatch_reverts() public {
+        _allocate(500e18);
+        module.setLeverage(2.4e18);
+        RebalanceParams memory params = _params(keccak256("planned-at-2.0x"), false);
+        params.minPreLeverage = 1.9e18;
+        params.maxPreLeverage = 2.1e18;
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.PreStateMismatch.selector, 2.4e18, 1.9e18, 2.1e18));
+        vault.rebalance(address(module), params);
+    }
+
+    function test_rebalance_leverUpWhilePaused_reverts_deleverWorks() public {
+        _allocate(500e18);
+        vm.prank(GUARDIAN);
+        vault.pause();
+        vm.prank(KEEPER);
+        vm.expectRevert(ErrorsLib.VaultPaused.selector);
+        vault.rebalance(address(module), _params(keccak256("up"), true));
+        vm.prank(KEEPER);
+        vault.rebalance(address(module), _params(keccak256("down"), false));
+        assertTrue(vault.jobExecuted(keccak256("down")));
+        assertFalse(vault.jobExecuted(keccak256("up")), "a reverted job stays unused");
+    }
+
+    /* LOSS BOUNDS */
+
+    function test_rebalance_lossAboveMaxLossBps_reverts() public {
+        _allocate(1000e18);
+        module.setRebalanceLossBps(60); // 0.6% of module equity > 0.5% of NAV
+        uint256 nav = vault.totalAssets();
+        uint256 loss = 6e18;
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.LossExceeded.selector, loss, nav * 50 / 10_000));
+        vault.rebalance(address(module), _params(keccak256("lossy"), false));
+    }
+
+    function test_rebalance_lossBudget_boundsRepeatedLosses() public {
+        _allocate(1000e18);
+        module.setRebalanceLossBps(45); // under the 0.5% per-call bound; budget is 2% per day
+        uint256 executed;
+        for (uint256 i; i < 10; ++i) {
+            vm.prank(KEEPER);
+            try vault.rebalance(address(module), _params(bytes32(i + 1), false)) {
+                executed++;
+            } catch (bytes memory reason) {
+                assertEq(bytes4(reason), ErrorsLib.LossBudgetExceeded.selector, "only the budget stops it");
+                break;
+            }
+        }
+        assertEq(executed, 4, "4 x 0.45% fits a 2% budget, the 5th does not");
+        assertLe(vault.lossBudgetUsed(), 0.02e18);
+        // Half a window later, half of the budget has refilled: two more fit, a third does not.
+        vm.warp(block.timestamp + 12 hours);
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(KEEPER);
+            vault.rebalance(address(module), _params(bytes32(100 + i), false));
+        }
+        vm.prank(KEEPER);
+        vm.expectPartialRevert(ErrorsLib.LossBudgetExceeded.selector);
+        vault.rebalance(address(module), _params(bytes32(uint256(200)), false));
+    }
+
+    function test_fuzz_keeperLoss_neverExceedsBudgetPerWindow(uint256 lossBps, uint256 calls) public {
+        lossBps = bound(lossBps, 1, 50);
+        calls = bound(calls, 1, 40);
+        _allocate(1000e18);
+        module.setRebalanceLossBps(lossBps);
+        uint256 navStart = vault.totalAssets();
+        for (uint256 i; i < calls; ++i) {
+            vm.prank(KEEPER);
+            try vault.rebalance(address(module), _params(bytes32(i + 1), false)) {} catch {}
+            vm.warp(block.timestamp + 10 minutes);
+        }
+        uint256 elapsed = calls * 10 minutes;
+        // Leaky bucket: at most one budget plus what refilled during the run (2% per day).
+        uint256 maxLoss = navStart * (200 + 200 * elapsed / 1 days + 1) / 10_000;
+        assertLe(navStart - vault.totalAssets(), maxLoss);
+    }
+
+    /* PERMISSIONLESS DELEVER */
+
+    function test_ripcord_forwardsToModule_andModuleDecides() public {
+        _allocate(500e18);
+        vm.prank(STRANGER);
+        vm.expectRevert();
+        vault.ripcord(address(module));
+        module.setDeleverAllowed(true);
+        module.setLeverage(3e18);
+        module.setNextLeverage(2.5e18);
+        vm.prank(STRANGER);
+        (uint256 pre, uint256 post) = vault.ripcord(address(module));
+        assertEq(pre, 3e18);
+        assertEq(post, 2.5e18);
+    }
+
+    function test_ripcord_unknownModule_reverts() public {
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.ModuleNotEnabled.selector, STRANGER));
+        vault.ripcord(STRANGER);
+    }
+
+    /* SHUTDOWN */
+
+    function test_shutdown_closesDepositsAndLeverUp_keepsExits() public {
+        _allocate(500e18);
+        vm.prank(OWNER);
+        vault.shutdown();
+        assertEq(vault.maxDeposit(SUPPLIER), 0);
+        asset.mint(ONBEHALF, 1e18);
+        vm.startPrank(ONBEHALF);
+        asset.approve(address(vault), 1e18);
+        vm.expectRevert(ErrorsLib.VaultIsShutdown.selector);
+        vault.deposit(1e18, ONBEHALF);
+        vm.stopPrank();
+        vm.prank(KEEPER);
+        vm.expectRevert(ErrorsLib.VaultIsShutdown.selector);
+        vault.rebalance(address(module), _params(keccak256("up"), true));
+
+        vm.prank(OWNER);
+        vault.unwindForShutdown(address(module), WAD);
+        assertEq(module.totalAssets(), 0, "unwound to idle");
+        uint256 shares = vault.balanceOf(SUPPLIER);
+        vm.prank(SUPPLIER);
+        assertApproxEqAbs(vault.redeem(shares, SUPPLIER, SUPPLIER), 1000e18, 2);
+    }
+
+    function test_unwindForShutdown_beforeShutdown_reverts() public {
+        vm.prank(OWNER);
+        vm.expectRevert(ErrorsLib.VaultNotShutdown.selector);
+        vault.unwindForShutdown(address(module), WAD);
+    }
+
+    function test_deposit_whilePaused_reverts() public {
+        vm.prank(GUARDIAN);
+        vault.pause();
+        asset.mint(ONBEHALF, 1e18);
+        vm.startPrank(ONBEHALF);
+        asset.approve(address(vault), 1e18);
+        vm.expectRevert(ErrorsLib.VaultPaused.selector);
+        vault.deposit(1e18, ONBEHALF);
+        vm.stopPrank();
+    }
+
+    function test_deposit_oracleUnhealthy_reverts() public {
+        _allocate(100e18);
+        module.setHealthy(false);
+        asset.mint(ONBEHALF, 1e18);
+        vm.startPrank(ONBEHALF);
+        asset.approve(address(vault), 1e18);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.OracleUnhealthy.selector, address(module)));
+        vault.deposit(1e18, ONBEHALF);
+        vm.stopPrank();
+    }
+
+    function test_deposit_pastCap_revertsWithRoom() public {
+        VaultLimits memory tight = _defaultLimits();
+        tight.depositCap = 1500e18;
+        vm.prank(GUARDIAN);
+        vault.submitLimits(tight);
+        uint256 room = 1500e18 - 1000e18 - SEED;
+        assertEq(vault.maxDeposit(ONBEHALF), room);
+        asset.mint(ONBEHALF, 600e18);
+        vm.startPrank(ONBEHALF);
+        asset.approve(address(vault), 600e18);
+        vm.expectRevert(
+            abi.encodeWithSignature("ERC4626ExceededMaxDeposit(address,uint256,uint256)", ONBEHALF, 600e18, room)
+        );
+        vault.deposit(600e18, ONBEHALF);
+        vm.stopPrank();
+    }
+}
