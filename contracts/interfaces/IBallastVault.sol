@@ -56,28 +56,41 @@ interface IBallastVault is IERC4626 {
     function lossBudgetUsed() external view returns (uint256);
     /// @notice Whether a keeper job id has already been executed.
     function jobExecuted(bytes32 jobId) external view returns (bool);
+    /// @notice Governance: grants roles, sets fees, unpauses, shuts down.
     function owner() external view returns (address);
+    /// @notice Proposes modules, caps and limits.
     function strategist() external view returns (address);
+    /// @notice Pauses, revokes pending changes, tightens limits, triggers a bounded delever.
     function guardian() external view returns (address);
+    /// @notice Whether `account` may allocate, deallocate and rebalance.
     function isKeeper(address account) external view returns (bool);
+    /// @notice Seconds a risk-increasing change waits between submit and accept.
     function timelock() external view returns (uint256);
+    /// @notice Whether deposits and risk-increasing keeper actions are paused.
     function paused() external view returns (bool);
+    /// @notice Whether the vault has been shut down (one way).
     function isShutdown() external view returns (bool);
     /// @notice Management fee, WAD per year of NAV.
     function managementFee() external view returns (uint256);
     /// @notice Performance fee, WAD fraction of gains above the high-water mark.
     function performanceFee() external view returns (uint256);
+    /// @notice Receives fee shares.
     function feeRecipient() external view returns (address);
     /// @notice Assets per share (WAD-scaled, virtual offset included) above which performance fees accrue.
     function highWaterMark() external view returns (uint256);
+    /// @notice When fees were last accrued (only moves while a fee is charged).
     function lastAccrual() external view returns (uint256);
     /// @notice When a submitted module can be accepted (0: none pending).
     function pendingModule(address module) external view returns (uint256 validAt);
+    /// @notice The cap waiting for the timelock for `module`, and when it can be accepted.
     function pendingCap(address module) external view returns (PendingUint192 memory);
     /// @notice Hash of the pending module limits (the blob is in `SubmitModuleLimits`) and when they apply.
     function pendingModuleLimits(address module) external view returns (PendingHash memory);
+    /// @notice The vault limits waiting for the timelock, and when they can be accepted.
     function pendingLimits() external view returns (VaultLimits memory value, uint256 validAt);
+    /// @notice The timelock decrease waiting for the current timelock.
     function pendingTimelock() external view returns (PendingUint192 memory);
+    /// @notice The guardian replacement waiting for the timelock.
     function pendingGuardian() external view returns (PendingAddress memory);
 
     /* EXITS WITH A LOSS BOUND */
@@ -137,6 +150,7 @@ interface IBallastVault is IERC4626 {
 
     /// @notice Proposes a module. Strategist or owner. Enabled by `acceptModule` after the timelock.
     function submitModule(address module) external;
+    /// @notice Anyone: enables a submitted module once its timelock has passed.
     function acceptModule(address module) external;
     /// @notice Guardian, strategist or owner: drops a pending module.
     function revokePendingModule(address module) external;
@@ -145,13 +159,17 @@ interface IBallastVault is IERC4626 {
 
     /// @notice Sets a module cap. A decrease applies at once; an increase waits for the timelock.
     function submitCap(address module, uint256 newCap) external;
+    /// @notice Anyone: applies a pending cap raise once its timelock has passed.
     function acceptCap(address module) external;
+    /// @notice Guardian, strategist or owner: drops a pending cap raise.
     function revokePendingCap(address module) external;
 
     /// @notice Sets the vault limits. Tightening applies at once (strategist, guardian or owner);
     /// loosening waits for the timelock (strategist or owner).
     function submitLimits(VaultLimits calldata newLimits) external;
+    /// @notice Anyone: applies pending vault limits once their timelock has passed.
     function acceptLimits() external;
+    /// @notice Guardian, strategist or owner: drops pending vault limits.
     function revokePendingLimits() external;
 
     /// @notice Sets a module's own risk limits (module-specific encoding, validated by the module).
@@ -160,26 +178,34 @@ interface IBallastVault is IERC4626 {
     /// @notice Applies pending module limits after the timelock; `newLimits` must be the submitted blob
     /// (only its hash is stored; the blob is in the `SubmitModuleLimits` event).
     function acceptModuleLimits(address module, bytes calldata newLimits) external;
+    /// @notice Guardian, strategist or owner: drops pending module limits.
     function revokePendingModuleLimits(address module) external;
 
     /// @notice Owner: an increase applies at once, a decrease waits for the current timelock.
     /// @dev Zero is allowed only while deposits have not opened; deposits open once the timelock is at
     /// least MIN_TIMELOCK.
     function submitTimelock(uint256 newTimelock) external;
+    /// @notice Anyone: applies a pending timelock decrease once the current timelock has passed.
     function acceptTimelock() external;
+    /// @notice Guardian, strategist or owner: drops a pending timelock decrease.
     function revokePendingTimelock() external;
 
     /// @notice Owner: replaces the guardian; immediate while no guardian is set, timelocked otherwise.
     function submitGuardian(address newGuardian) external;
+    /// @notice Anyone: installs the pending guardian once its timelock has passed.
     function acceptGuardian() external;
+    /// @notice Guardian, strategist or owner: drops a pending guardian replacement.
     function revokePendingGuardian() external;
 
     /* OWNER */
 
+    /// @notice Owner: sets the strategist (zero removes it).
     function setStrategist(address newStrategist) external;
+    /// @notice Owner: adds or removes a keeper key.
     function setKeeper(address keeper, bool allowed) external;
     /// @notice Sets both fees (accrues at the old rates first). Capped by MAX_MANAGEMENT_FEE and MAX_PERFORMANCE_FEE.
     function setFees(uint256 newManagementFee, uint256 newPerformanceFee) external;
+    /// @notice Owner: sets the fee recipient (accrues to the old one first).
     function setFeeRecipient(address newFeeRecipient) external;
     /// @notice Lifts a pause.
     function unpause() external;

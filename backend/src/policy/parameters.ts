@@ -1,0 +1,81 @@
+/**
+ * Default policy parameters and the validation of parameters and limits. Validation collects every
+ * problem before throwing, so one error lists all of them.
+ *
+ * @packageDocumentation
+ */
+import { InvalidModuleLimitsError, InvalidPolicyParametersError } from './errors.js';
+import { BPS, WAD } from './math.js';
+import type { ModuleLimits, PolicyParameters } from './types.js';
+
+/**
+ * Defaults, chosen as follows:
+ * - recentering speed 0.5: a rebalance halves the gap to target, so it lands well inside the band and
+ *   a small move right after does not trigger the next one (FLI's 5% with a clamp to the band edge is
+ *   the cheapest choice; 1.0 goes straight to target);
+ * - recentering due once a day inside the band (FLI's rebalance interval), when more than 0.05x off;
+ * - pre-leverage tolerance 0.01x: interest accrual and small price moves between plan and execution
+ *   pass, a materially different state reverts on-chain;
+ * - oracle older than 1 hour is distrusted even if the chain still calls it healthy;
+ * - volatility: λ = 0.94 per hour (half-life ≈ 11 h), at least 10 returns, a 3-sigma fall over one day
+ *   must stay below the ripcord.
+ */
+export const DEFAULT_POLICY_PARAMETERS: PolicyParameters = Object.freeze({
+  recenteringSpeed: WAD / 2n,
+  recenterIntervalSeconds: 86_400n,
+  recenterThreshold: 5n * 10n ** 16n,
+  preLeverageTolerance: 10n ** 16n,
+  minTradeSize: 0n,
+  maxOracleAgeSeconds: 3_600n,
+  volatility: Object.freeze({
+    decay: 0.94,
+    decayIntervalSeconds: 3_600,
+    minReturns: 10,
+    sigmas: 3n * WAD,
+    horizonSeconds: 86_400n,
+  }),
+});
+
+/** Throws {@link InvalidModuleLimitsError} listing every rule the limits break. */
+export function validateModuleLimits(limits: ModuleLimits): void {
+  const problems: string[] = [];
+  if (limits.minLeverage < WAD) problems.push(`minLeverage ${limits.minLeverage} is below 1x`);
+  if (limits.minLeverage > limits.targetLeverage) problems.push('minLeverage is above targetLeverage');
+  if (limits.targetLeverage > limits.maxLeverage) problems.push('targetLeverage is above maxLeverage');
+  if (limits.maxLeverage >= limits.ripcordLeverage) problems.push('maxLeverage is not below ripcordLeverage');
+  if (limits.maxTradeSize <= 0n) problems.push('maxTradeSize must be positive');
+  if (limits.ripcordMaxTradeSize < 0n) problems.push('ripcordMaxTradeSize is negative');
+  if (limits.cooldown < 0n) problems.push('cooldown is negative');
+  if (limits.maxSlippageBps < 0n || limits.maxSlippageBps >= BPS) {
+    problems.push(`maxSlippageBps ${limits.maxSlippageBps} is outside [0, ${BPS})`);
+  }
+  if (problems.length > 0) throw new InvalidModuleLimitsError(problems);
+}
+
+/** Throws {@link InvalidPolicyParametersError} listing every parameter out of range. */
+export function validatePolicyParameters(parameters: PolicyParameters): void {
+  const problems: string[] = [];
+  if (parameters.recenteringSpeed <= 0n || parameters.recenteringSpeed > WAD) {
+    problems.push('recenteringSpeed must be in (0, 1] (WAD)');
+  }
+  if (parameters.recenterIntervalSeconds < 0n) problems.push('recenterIntervalSeconds is negative');
+  if (parameters.recenterThreshold < 0n) problems.push('recenterThreshold is negative');
+  if (parameters.preLeverageTolerance < 0n) problems.push('preLeverageTolerance is negative');
+  if (parameters.minTradeSize < 0n) problems.push('minTradeSize is negative');
+  if (parameters.maxOracleAgeSeconds !== null && parameters.maxOracleAgeSeconds <= 0n) {
+    problems.push('maxOracleAgeSeconds must be positive or null');
+  }
+  const volatility = parameters.volatility;
+  if (volatility !== null) {
+    if (!(volatility.decay > 0 && volatility.decay < 1)) problems.push('volatility.decay must be in (0, 1)');
+    if (!(Number.isFinite(volatility.decayIntervalSeconds) && volatility.decayIntervalSeconds > 0)) {
+      problems.push('volatility.decayIntervalSeconds must be a positive number');
+    }
+    if (!(Number.isInteger(volatility.minReturns) && volatility.minReturns >= 1)) {
+      problems.push('volatility.minReturns must be a positive integer');
+    }
+    if (volatility.sigmas <= 0n) problems.push('volatility.sigmas must be positive');
+    if (volatility.horizonSeconds <= 0n) problems.push('volatility.horizonSeconds must be positive');
+  }
+  if (problems.length > 0) throw new InvalidPolicyParametersError(problems);
+}
