@@ -32,7 +32,16 @@ for (const version of versions) {
     continue;
   }
   fs.mkdirSync(dir, { recursive: true });
-  const script = `#!/bin/sh\n${MARKER} (written by ${path.relative(root, fileURLToPath(import.meta.url))}; safe to delete)\nexec node "${path.join(here, 'solc-shim.cjs')}" ${version} "$@"\n`;
+  const shim = path.join(here, 'solc-shim.cjs');
+  // The shim lives in the checkout that last ran `npm install`; say so plainly if that checkout is gone.
+  const script = [
+    '#!/bin/sh',
+    `${MARKER} (written by ${path.relative(root, fileURLToPath(import.meta.url))}; safe to delete)`,
+    `SHIM="${shim}"`,
+    `if [ ! -f "$SHIM" ]; then echo "solc ${version}: $SHIM is gone; run npm install in a Ballast checkout" >&2; exit 1; fi`,
+    `exec node "$SHIM" ${version} "$@"`,
+    '',
+  ].join('\n');
   fs.writeFileSync(target, script, { mode: 0o755 });
   console.log(`install-solc: solc ${version} -> ${target}`);
 }
