@@ -167,6 +167,8 @@ library GovernanceLib {
         if (loosens && !canLoosen) revert ErrorsLib.NotTightening();
         if (!loosens || $.timelock == 0) {
             IStrategyModule(module).setLimits(newLimits);
+            // A pending blob was checked against the old limits: accepting it later could undo this one.
+            delete $.pendingModuleLimits[module];
             emit EventsLib.SetModuleLimits(msg.sender, module, newLimits);
         } else {
             PendingHash storage pending = $.pendingModuleLimits[module];
@@ -307,6 +309,8 @@ library GovernanceLib {
     }
 
     function _setCap(VaultStorage storage $, address module, uint256 newCap) private {
+        // A pending raise must not outlive a later change (it could undo a decrease).
+        delete $.pendingCap[module];
         $.moduleConfig[module].cap = uint184(Math.min(newCap, type(uint184).max));
         emit EventsLib.SetCap(msg.sender, module, newCap);
     }
@@ -318,10 +322,15 @@ library GovernanceLib {
         );
         $.lossUpdatedAt = uint40(block.timestamp);
         $.limits = newLimits;
+        // A pending change was checked against the old limits: accepting it later could undo this one.
+        delete $.pendingLimits;
+        delete $.pendingLimitsValidAt;
         emit EventsLib.SetLimits(msg.sender, newLimits);
     }
 
     function _setTimelock(VaultStorage storage $, uint256 newTimelock) private {
+        // A pending decrease must not outlive a later change (it could undo an increase).
+        delete $.pendingTimelock;
         $.timelock = uint64(newTimelock);
         emit EventsLib.SetTimelock(msg.sender, newTimelock);
     }

@@ -45,4 +45,87 @@ function resolveImport(importPath, searchPaths) {
   return { error: `File not found: ${importPath} (searched ${candidates.length} locations)` };
 }
 
-module.exports = { parseArgs, resolveImport, PATH_FLAGS };
+/**
+ * Splits a standard-JSON input into inputs that each select the outputs of at most `size` files. Every
+ * chunk keeps all sources (imports resolve) and asks for every file's AST, so source and AST ids agree.
+ * @param {any} input parsed standard-JSON input
+ * @param {number} size
+ * @returns {any[]}
+ */
+function splitSelection(input, size) {
+  const selection = input.settings?.outputSelection ?? {};
+  const targets = Object.keys(selection).filter((file) => Object.values(selection[file]).some((v) => v.length));
+  if (targets.length <= size) return [input];
+  const chunks = [];
+  for (let i = 0; i < targets.length; i += size) {
+    const chosen = targets.slice(i, i + size);
+    // Only the chunk's files and what they import: analysing every source is what exhausts the memory.
+    const closure = importClosure(input.sources, chosen, input.settings?.remappings ?? []);
+    const sources = {};
+    const chunkSelection = {};
+    for (const file of closure) {
+      sources[file] = input.sources[file];
+      chunkSelection[file] = chosen.includes(file) ? selection[file] : { '': selection[file]?.[''] ?? [] };
+    }
+    chunks.push({ ...input, sources, settings: { ...input.settings, outputSelection: chunkSelection } });
+  }
+  return chunks;
+}
+
+const IMPORT_RE = /^\s*import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/gm;
+
+/**
+ * The files `roots` import, transitively, resolved like solc does (relative paths, then remappings).
+ * @param {Record<string, {content?: string}>} sources
+ * @param {string[]} roots
+ * @param {string[]} remappings `prefix=target` entries
+ */
+function importClosure(sources, roots, remappings) {
+  const rules = remappings
+    .map((r) => r.replace(/^[^:]*:/, '').split('='))
+    .sort((a, b) => b[0].length - a[0].length);
+  const resolve = (from, spec) => {
+    if (spec.startsWith('./') || spec.startsWith('../')) return path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+    for (const [prefix, target] of rules) if (spec.startsWith(prefix)) return path.posix.normalize(target + spec.slice(prefix.length));
+    return spec;
+  };
+  const seen = new Set();
+  const stack = [...roots];
+  while (stack.length) {
+    const file = stack.pop();
+    if (seen.has(file) || !sources[file]) continue;
+    seen.add(file);
+    for (const match of (sources[file].content ?? '').matchAll(IMPORT_RE)) stack.push(resolve(file, match[1]));
+  }
+  return seen;
+}
+
+/**
+ * Merges the outputs of `splitSelection`'s chunks into one standard-JSON output.
+ * @param {any[]} outputs
+ */
+function mergeOutputs(outputs) {
+  if (outputs.length === 1) return outputs[0];
+  const merged = { sources: {}, contracts: {}, errors: [] };
+  const seenErrors = new Set();
+  for (const out of outputs) {
+    for (const [file, source] of Object.entries(out.sources ?? {})) {
+      if (!merged.sources[file] || (source.ast && !merged.sources[file].ast)) merged.sources[file] = source;
+    }
+    for (const [file, contracts] of Object.entries(out.contracts ?? {})) {
+      for (const [name, contract] of Object.entries(contracts)) {
+        if (contract.evm || contract.abi) (merged.contracts[file] ??= {})[name] = contract;
+      }
+    }
+    for (const error of out.errors ?? []) {
+      const key = error.formattedMessage ?? error.message;
+      if (!seenErrors.has(key)) {
+        seenErrors.add(key);
+        merged.errors.push(error);
+      }
+    }
+  }
+  return merged;
+}
+
+module.exports = { parseArgs, resolveImport, splitSelection, mergeOutputs, importClosure, PATH_FLAGS };

@@ -5,8 +5,11 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
-const { parseArgs, resolveImport } = require('./solc-shim-lib.cjs');
+const { parseArgs, resolveImport, splitSelection, mergeOutputs } = require('./solc-shim-lib.cjs');
+
+const CHUNK_SIZE = Number(process.env.BALLAST_SOLC_CHUNK ?? 8);
 
 function main() {
   const [version, ...args] = process.argv.slice(2);
@@ -24,9 +27,30 @@ function main() {
     process.stderr.write(`solc-shim: only --version and --standard-json are supported (got: ${args.join(' ')})\n`);
     process.exit(2);
   }
-  const input = fs.readFileSync(0, 'utf8');
-  const output = solc.compile(input, { import: (p) => resolveImport(p, options.searchPaths) });
-  process.stdout.write(output);
+  const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+  const findImports = (p) => resolveImport(p, options.searchPaths);
+  // solcjs runs in 32-bit WebAssembly memory: generating code for a hundred files in one call can run out
+  // of it ("memory access out of bounds"). Every chunk sees all sources but generates output for a few.
+  // WebAssembly memory is never given back, so each chunk compiles in a process of its own.
+  const chunks = splitSelection(input, CHUNK_SIZE);
+  if (chunks.length === 1) {
+    process.stdout.write(solc.compile(JSON.stringify(input), { import: findImports }));
+    return;
+  }
+  const outputs = chunks.map((chunk) => {
+    const child = spawnSync(process.execPath, [__filename, version, ...args], {
+      input: JSON.stringify(chunk),
+      env: { ...process.env, BALLAST_SOLC_CHUNK: String(Number.MAX_SAFE_INTEGER) },
+      maxBuffer: 1 << 30,
+      encoding: 'utf8',
+    });
+    if (child.status !== 0) {
+      process.stderr.write(child.stderr);
+      process.exit(child.status ?? 1);
+    }
+    return JSON.parse(child.stdout);
+  });
+  process.stdout.write(JSON.stringify(mergeOutputs(outputs)));
 }
 
 main();
