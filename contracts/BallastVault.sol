@@ -422,6 +422,11 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         _checkKeeperLoss(preNav, totalAssets());
     }
 
+    /// @notice Disabled: without an owner nobody could unpause or shut the vault down.
+    function renounceOwnership() public view override onlyOwner {
+        revert ErrorsLib.RenounceOwnershipDisabled();
+    }
+
     /* TIMELOCKED CHANGES (logic in GovernanceLib) */
 
     /// @inheritdoc IBallastVault

@@ -157,7 +157,8 @@ interface IBallastVault is IERC4626 {
     /// @notice Removes a module whose equity is zero. Strategist or owner.
     function removeModule(address module) external;
 
-    /// @notice Sets a module cap. A decrease applies at once; an increase waits for the timelock.
+    /// @notice Sets a module cap. A decrease applies at once (strategist, guardian or owner); an increase
+    /// waits for the timelock (strategist or owner).
     function submitCap(address module, uint256 newCap) external;
     /// @notice Anyone: applies a pending cap raise once its timelock has passed.
     function acceptCap(address module) external;

@@ -17,6 +17,8 @@ library ErrorsLib {
     error NotGuardianOrStrategist(address caller);
     /// @notice A module was called by someone other than its vault.
     error NotVault(address caller);
+    /// @notice Renouncing ownership would remove unpause and shutdown for good.
+    error RenounceOwnershipDisabled();
     /// @notice The zero address was given where an account is required.
     error ZeroAddress();
 

@@ -75,10 +75,13 @@ library GovernanceLib {
     /* CAPS */
 
     function submitCap(VaultStorage storage $, address owner, address module, uint256 newCap) external {
-        _checkStrategist($, owner);
+        bool canRaise = msg.sender == $.strategist || msg.sender == owner;
+        if (!canRaise && msg.sender != $.guardian) revert ErrorsLib.NotGuardianOrStrategist(msg.sender);
         _checkEnabled($, module);
         uint256 cap = $.moduleConfig[module].cap;
         if (newCap == cap) revert ErrorsLib.AlreadySet();
+        // A cap is a limit: the guardian may lower it, never raise it.
+        if (newCap > cap && !canRaise) revert ErrorsLib.NotTightening();
         if (newCap < cap || $.timelock == 0) {
             _setCap($, module, newCap);
         } else {

@@ -5,13 +5,45 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
+const os = require('node:os');
 
 const { parseArgs, resolveImport, splitSelection, mergeOutputs } = require('./solc-shim-lib.cjs');
 
 const CHUNK_SIZE = Number(process.env.BALLAST_SOLC_CHUNK ?? 8);
 
-function main() {
+/** Compiles one chunk in a child process running this same shim (which then compiles it whole). */
+function compileInChild(version, args, chunk) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, version, ...args], {
+      env: { ...process.env, BALLAST_SOLC_CHUNK: String(Number.MAX_SAFE_INTEGER) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const stdout = [];
+    child.stdout.on('data', (data) => stdout.push(data));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`solc-shim: a compile chunk exited with ${code}`));
+      else resolve(JSON.parse(Buffer.concat(stdout).toString('utf8')));
+    });
+    child.stdin.end(JSON.stringify(chunk));
+  });
+}
+
+async function mapConcurrent(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+async function main() {
   const [version, ...args] = process.argv.slice(2);
   if (!version) {
     process.stderr.write('solc-shim: missing compiler version argument\n');
@@ -29,28 +61,20 @@ function main() {
   }
   const input = JSON.parse(fs.readFileSync(0, 'utf8'));
   const findImports = (p) => resolveImport(p, options.searchPaths);
-  // solcjs runs in 32-bit WebAssembly memory: generating code for a hundred files in one call can run out
-  // of it ("memory access out of bounds"). Every chunk sees all sources but generates output for a few.
-  // WebAssembly memory is never given back, so each chunk compiles in a process of its own.
+  // solcjs runs in 32-bit WebAssembly memory: analysing a hundred files in one call runs out of it
+  // ("memory access out of bounds"). So the requested files are compiled a few at a time, each chunk with
+  // only their import closure, in a process of its own (WebAssembly memory is never given back), as many
+  // at once as there are cores; the outputs are merged into one.
   const chunks = splitSelection(input, CHUNK_SIZE);
   if (chunks.length === 1) {
     process.stdout.write(solc.compile(JSON.stringify(input), { import: findImports }));
     return;
   }
-  const outputs = chunks.map((chunk) => {
-    const child = spawnSync(process.execPath, [__filename, version, ...args], {
-      input: JSON.stringify(chunk),
-      env: { ...process.env, BALLAST_SOLC_CHUNK: String(Number.MAX_SAFE_INTEGER) },
-      maxBuffer: 1 << 30,
-      encoding: 'utf8',
-    });
-    if (child.status !== 0) {
-      process.stderr.write(child.stderr);
-      process.exit(child.status ?? 1);
-    }
-    return JSON.parse(child.stdout);
-  });
+  const outputs = await mapConcurrent(chunks, os.availableParallelism(), (chunk) => compileInChild(version, args, chunk));
   process.stdout.write(JSON.stringify(mergeOutputs(outputs)));
 }
 
-main();
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});

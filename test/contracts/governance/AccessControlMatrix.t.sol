@@ -24,6 +24,7 @@ contract AccessControlMatrixTest is BaseTest {
     bytes4 internal constant OK = bytes4(0);
     bytes4 internal constant NK = bytes4(keccak256("NotKeeper(address)"));
     bytes4 internal constant NS = bytes4(keccak256("NotStrategist(address)"));
+    bytes4 internal constant RENOUNCE = bytes4(keccak256("RenounceOwnershipDisabled()"));
     bytes4 internal constant NG = bytes4(keccak256("NotGuardian(address)"));
     bytes4 internal constant NGS = bytes4(keccak256("NotGuardianOrStrategist(address)"));
     bytes4 internal constant NT = bytes4(keccak256("NotTightening()"));
@@ -193,10 +194,10 @@ contract AccessControlMatrixTest is BaseTest {
         if (i == 16) {
             vm.prank(STRATEGIST);
             vault.submitCap(m, 1000e18);
-            return Row("submitCap(raise)", abi.encodeCall(vault.submitCap, (m, 2000e18)), _strategistOrOwner());
+            return Row("submitCap(raise)", abi.encodeCall(vault.submitCap, (m, 2000e18)), _loosener());
         }
         if (i == 17) {
-            return Row("submitCap(lower)", abi.encodeCall(vault.submitCap, (m, 500e18)), _strategistOrOwner());
+            return Row("submitCap(lower)", abi.encodeCall(vault.submitCap, (m, 500e18)), _revokerOrTightener());
         }
         if (i == 18) {
             return Row("submitLimits(loosen)", abi.encodeCall(vault.submitLimits, (_looserLimits())), _loosener());
@@ -221,7 +222,9 @@ contract AccessControlMatrixTest is BaseTest {
         if (i == 28) {
             return Row("transferOwnership", abi.encodeCall(vault.transferOwnership, (NEW_ACCOUNT)), _ownerOnly());
         }
-        if (i == 29) return Row("renounceOwnership", abi.encodeCall(vault.renounceOwnership, ()), _ownerOnly());
+        if (i == 29) {
+            return Row("renounceOwnership", abi.encodeCall(vault.renounceOwnership, ()), _e(RENOUNCE, OUA, OUA, OUA, OUA));
+        }
         if (i == ROW_ACCEPT_OWNERSHIP) {
             vm.prank(OWNER);
             vault.transferOwnership(STRANGER);
@@ -417,8 +420,9 @@ contract AccessControlMatrixTest is BaseTest {
             if (r.expect[3] == OK) ++successes;
             vm.revertToState(base);
         }
-        // pause, emergencyDelever, 2 tightenings, 6 revokes, 6 accepts, ripcord, deadMansSwitch, accrueFees.
-        assertEq(successes, 19, "guardian powers");
+        // pause, emergencyDelever, 3 tightenings (limits, module limits, cap), 6 revokes, 6 accepts, ripcord,
+        // deadMansSwitch, accrueFees.
+        assertEq(successes, 20, "guardian powers");
         // And none of the calls that move assets between the vault and its modules is open to it.
         vm.startPrank(GUARDIAN);
         vm.expectRevert(abi.encodeWithSelector(NK, GUARDIAN));
@@ -526,6 +530,7 @@ contract AccessControlMatrixTest is BaseTest {
         if (sel == NGS) return "NotGuardOrStrat";
         if (sel == NT) return "NotTightening";
         if (sel == OUA) return "OwnableUnauth";
+        if (sel == RENOUNCE) return "RenounceDisabled";
         return vm.toString(abi.encodePacked(sel));
     }
 
