@@ -54,7 +54,7 @@ function resolveImport(importPath, searchPaths) {
  */
 function splitSelection(input, size) {
   const selection = input.settings?.outputSelection ?? {};
-  const targets = Object.keys(selection).filter((file) => Object.values(selection[file]).some((v) => v.length));
+  const targets = targetFiles(input);
   if (targets.length <= size) return [input];
   const chunks = [];
   for (let i = 0; i < targets.length; i += size) {
@@ -70,6 +70,19 @@ function splitSelection(input, size) {
     chunks.push({ ...input, sources, settings: { ...input.settings, outputSelection: chunkSelection } });
   }
   return chunks;
+}
+
+/** Files whose contracts the input asks output for (not only their AST). */
+function targetFiles(input) {
+  const selection = input.settings?.outputSelection ?? {};
+  return Object.keys(selection).filter((file) =>
+    Object.entries(selection[file]).some(([contract, outputs]) => contract !== '' && outputs.length),
+  );
+}
+
+/** How many files `targetFiles` finds. */
+function countTargets(input) {
+  return targetFiles(input).length;
 }
 
 const IMPORT_RE = /^\s*import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/gm;
@@ -128,4 +141,4 @@ function mergeOutputs(outputs) {
   return merged;
 }
 
-module.exports = { parseArgs, resolveImport, splitSelection, mergeOutputs, importClosure, PATH_FLAGS };
+module.exports = { parseArgs, resolveImport, splitSelection, mergeOutputs, importClosure, countTargets, PATH_FLAGS };

@@ -8,7 +8,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const os = require('node:os');
 
-const { parseArgs, resolveImport, splitSelection, mergeOutputs } = require('./solc-shim-lib.cjs');
+const { parseArgs, resolveImport, splitSelection, mergeOutputs, countTargets } = require('./solc-shim-lib.cjs');
 
 const CHUNK_SIZE = Number(process.env.BALLAST_SOLC_CHUNK ?? 8);
 
@@ -17,17 +17,38 @@ function compileInChild(version, args, chunk) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [__filename, version, ...args], {
       env: { ...process.env, BALLAST_SOLC_CHUNK: String(Number.MAX_SAFE_INTEGER) },
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const stderr = [];
+    child.stderr.on('data', (data) => stderr.push(data));
+    // A child that dies early closes its stdin; the failure is reported through its exit code.
+    child.stdin.on('error', () => {});
     const stdout = [];
     child.stdout.on('data', (data) => stdout.push(data));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`solc-shim: a compile chunk exited with ${code}`));
+      if (code !== 0) {
+        const detail = Buffer.concat(stderr).toString('utf8').split('\n').find((line) => line.includes('Error')) ?? '';
+        reject(new Error(`solc-shim: a compile chunk of ${countTargets(chunk)} files exited with ${code} ${detail}`));
+      }
       else resolve(JSON.parse(Buffer.concat(stdout).toString('utf8')));
     });
     child.stdin.end(JSON.stringify(chunk));
   });
+}
+
+/** Compiles a chunk; if solcjs runs out of memory on it, compiles its two halves instead. */
+async function compileSplitting(version, args, chunk) {
+  try {
+    return [await compileInChild(version, args, chunk)];
+  } catch (error) {
+    const targets = countTargets(chunk);
+    if (targets <= 1) throw error;
+    const halves = splitSelection(chunk, Math.ceil(targets / 2));
+    const outputs = [];
+    for (const half of halves) outputs.push(...(await compileSplitting(version, args, half)));
+    return outputs;
+  }
 }
 
 async function mapConcurrent(items, limit, fn) {
@@ -70,7 +91,9 @@ async function main() {
     process.stdout.write(solc.compile(JSON.stringify(input), { import: findImports }));
     return;
   }
-  const outputs = await mapConcurrent(chunks, os.availableParallelism(), (chunk) => compileInChild(version, args, chunk));
+  const outputs = (
+    await mapConcurrent(chunks, os.availableParallelism(), (chunk) => compileSplitting(version, args, chunk))
+  ).flat();
   process.stdout.write(JSON.stringify(mergeOutputs(outputs)));
 }
 
