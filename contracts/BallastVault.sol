@@ -668,8 +668,11 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
             uint256 available = idle();
             if (available >= assets) break;
             uint256 shortfall = assets - available;
-            // After a first round that cost more than declared, gross up by the caller's own bound.
-            if (round != 0 && maxLossBps < BPS) shortfall = shortfall.mulDiv(BPS, BPS - maxLossBps, Math.Rounding.Ceil);
+            // After a first round that cost more than declared, gross up by the caller's own bound, at most 2x.
+            if (round != 0) {
+                uint256 grossed = maxLossBps < BPS ? shortfall.mulDiv(BPS, BPS - maxLossBps, Math.Rounding.Ceil) : 0;
+                shortfall = grossed != 0 && grossed < 2 * shortfall ? grossed : 2 * shortfall;
+            }
             maxCost += ExitLib.unwindForShortfall($.modules, shortfall, true);
         }
         cost = VaultMathLib.zeroFloorSub(navBefore, totalAssets());

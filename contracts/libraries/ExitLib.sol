@@ -37,20 +37,27 @@ library ExitLib {
         view
         returns (uint256 fraction, uint256 worstCost)
     {
-        (uint256 equity, uint256 weightedCost) = equityAndCost(modules);
+        (uint256 equity, uint256 weightedCost, uint256 count) = equityAndCost(modules);
         if (equity == 0) return (0, 0);
-        uint256 needed = shortfall;
+        // Each module rounds the amount it unwinds down and its cost up, by up to a wei each: unwind that
+        // much more, and allow that much more cost, so previews stay promises.
+        uint256 needed = shortfall + 2 * count;
         if (grossUp) {
             // Proceeds are at least equity unwound * (1 - cost bound): unwind enough to cover the shortfall.
-            if (weightedCost >= equity) return (WAD, weightedCost);
-            needed = shortfall.mulDiv(equity, equity - weightedCost, Math.Rounding.Ceil);
+            if (weightedCost >= equity) return (WAD, weightedCost + count);
+            needed = needed.mulDiv(equity, equity - weightedCost, Math.Rounding.Ceil);
         }
         fraction = Math.min(needed.mulDiv(WAD, equity, Math.Rounding.Ceil), WAD);
-        worstCost = weightedCost.mulDiv(fraction, WAD, Math.Rounding.Ceil);
+        worstCost = weightedCost.mulDiv(fraction, WAD, Math.Rounding.Ceil) + count;
     }
 
-    /// @notice Sum of module equity, and sum of equity * unwindCostBps / BPS (each rounded up).
-    function equityAndCost(address[] storage modules) public view returns (uint256 equity, uint256 weightedCost) {
+    /// @notice Sum of module equity, sum of equity * unwindCostBps / BPS (each rounded up), and how many
+    /// modules hold equity.
+    function equityAndCost(address[] storage modules)
+        public
+        view
+        returns (uint256 equity, uint256 weightedCost, uint256 count)
+    {
         uint256 length = modules.length;
         for (uint256 i; i < length; ++i) {
             IStrategyModule module = IStrategyModule(modules[i]);
@@ -58,6 +65,7 @@ library ExitLib {
             if (moduleEquity == 0) continue;
             equity += moduleEquity;
             weightedCost += moduleEquity.mulDiv(Math.min(module.unwindCostBps(), BPS), BPS, Math.Rounding.Ceil);
+            ++count;
         }
     }
 }
