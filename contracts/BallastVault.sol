@@ -60,6 +60,9 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         $.timelock = uint64(initialTimelock);
         $.limits = initialLimits;
         $.lastAccrual = uint40(block.timestamp);
+        // Nonzero from the start (lossUsed stays 0): the first loss-budget write rewrites the slot (2.9k) instead of
+        // filling an empty one (20k). `lossBudgetUsed` ignores the timestamp while nothing is used.
+        $.lossUpdatedAt = uint40(block.timestamp);
 
         uint256 seedShares = seedAssets * 10 ** ConstantsLib.DECIMALS_OFFSET;
         asset_.safeTransferFrom(msg.sender, address(this), seedAssets);
@@ -369,14 +372,16 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         if ($.jobExecuted[params.jobId]) revert ErrorsLib.JobAlreadyExecuted(params.jobId);
         if (block.timestamp > params.deadline) revert ErrorsLib.DeadlineExpired(params.deadline, block.timestamp);
         if (IStrategyModule(module).isRiskIncreasing(params)) _checkRiskIncreasingAllowed();
-        uint256 leverage = IStrategyModule(module).state().leverage;
-        if (leverage < params.minPreLeverage || leverage > params.maxPreLeverage) {
-            revert ErrorsLib.PreStateMismatch(leverage, params.minPreLeverage, params.maxPreLeverage);
-        }
         $.jobExecuted[params.jobId] = true;
 
         (uint256 preNav,) = _accrueFees();
         (preLeverage, postLeverage) = IStrategyModule(module).rebalance(params);
+        // The pre-state bound is checked on the leverage the module found before trading, in this transaction and at
+        // the price it traded on (what `state().leverage` reads, without a second valuation); a mismatch reverts the
+        // trade with everything else.
+        if (preLeverage < params.minPreLeverage || preLeverage > params.maxPreLeverage) {
+            revert ErrorsLib.PreStateMismatch(preLeverage, params.minPreLeverage, params.maxPreLeverage);
+        }
         uint256 postNav = totalAssets();
         _checkKeeperLoss(preNav, postNav);
 

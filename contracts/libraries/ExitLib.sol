@@ -16,17 +16,18 @@ library ExitLib {
     /// @notice Unwinds the same fraction of every module with equity so that their equity falls by at
     /// least `shortfall` (grossed up by the modules' declared cost bound when `grossUp`, so that the
     /// proceeds cover it).
+    /// @dev Each module's equity is read once, for the fraction and for the "has equity" test.
     /// @return worstCost The modules' declared worst-case cost for this unwind.
     function unwindForShortfall(address[] storage modules, uint256 shortfall, bool grossUp)
         external
         returns (uint256 worstCost)
     {
+        (uint256[] memory equities, uint256 equity, uint256 weightedCost, uint256 count) = _equitiesAndCost(modules);
         uint256 fraction;
-        (fraction, worstCost) = exitFraction(modules, shortfall, grossUp);
-        uint256 length = modules.length;
+        (fraction, worstCost) = _fraction(equity, weightedCost, count, shortfall, grossUp);
+        uint256 length = equities.length;
         for (uint256 i; i < length; ++i) {
-            IStrategyModule module = IStrategyModule(modules[i]);
-            if (module.totalAssets() != 0) module.unwind(fraction);
+            if (equities[i] != 0) IStrategyModule(modules[i]).unwind(fraction);
         }
     }
 
@@ -37,7 +38,44 @@ library ExitLib {
         view
         returns (uint256 fraction, uint256 worstCost)
     {
-        (uint256 equity, uint256 weightedCost, uint256 count) = equityAndCost(modules);
+        (, uint256 equity, uint256 weightedCost, uint256 count) = _equitiesAndCost(modules);
+        return _fraction(equity, weightedCost, count, shortfall, grossUp);
+    }
+
+    /// @notice Sum of module equity, sum of equity * unwindCostBps / BPS (each rounded up), and how many
+    /// modules hold equity.
+    function equityAndCost(address[] storage modules)
+        public
+        view
+        returns (uint256 equity, uint256 weightedCost, uint256 count)
+    {
+        (, equity, weightedCost, count) = _equitiesAndCost(modules);
+    }
+
+    /// @dev `equityAndCost`, with each module's equity (0 for a module without equity).
+    function _equitiesAndCost(address[] storage modules)
+        private
+        view
+        returns (uint256[] memory equities, uint256 equity, uint256 weightedCost, uint256 count)
+    {
+        uint256 length = modules.length;
+        equities = new uint256[](length);
+        for (uint256 i; i < length; ++i) {
+            IStrategyModule module = IStrategyModule(modules[i]);
+            uint256 moduleEquity = module.totalAssets();
+            if (moduleEquity == 0) continue;
+            equities[i] = moduleEquity;
+            equity += moduleEquity;
+            weightedCost += moduleEquity.mulDiv(Math.min(module.unwindCostBps(), BPS), BPS, Math.Rounding.Ceil);
+            ++count;
+        }
+    }
+
+    function _fraction(uint256 equity, uint256 weightedCost, uint256 count, uint256 shortfall, bool grossUp)
+        private
+        pure
+        returns (uint256 fraction, uint256 worstCost)
+    {
         if (equity == 0) return (0, 0);
         // Each module rounds the amount it unwinds down and its cost up, by up to a wei each: unwind that
         // much more, and allow that much more cost, so previews stay promises.
@@ -49,23 +87,5 @@ library ExitLib {
         }
         fraction = Math.min(needed.mulDiv(WAD, equity, Math.Rounding.Ceil), WAD);
         worstCost = weightedCost.mulDiv(fraction, WAD, Math.Rounding.Ceil) + count;
-    }
-
-    /// @notice Sum of module equity, sum of equity * unwindCostBps / BPS (each rounded up), and how many
-    /// modules hold equity.
-    function equityAndCost(address[] storage modules)
-        public
-        view
-        returns (uint256 equity, uint256 weightedCost, uint256 count)
-    {
-        uint256 length = modules.length;
-        for (uint256 i; i < length; ++i) {
-            IStrategyModule module = IStrategyModule(modules[i]);
-            uint256 moduleEquity = module.totalAssets();
-            if (moduleEquity == 0) continue;
-            equity += moduleEquity;
-            weightedCost += moduleEquity.mulDiv(Math.min(module.unwindCostBps(), BPS), BPS, Math.Rounding.Ceil);
-            ++count;
-        }
     }
 }

@@ -9,6 +9,7 @@ import {IBallastOracle, PriceHealth} from "../interfaces/IBallastOracle.sol";
 import {ChainlinkPriceLib} from "./ChainlinkPriceLib.sol";
 import {PoolPriceLib} from "./PoolPriceLib.sol";
 import {PriceDeviationLib} from "./PriceDeviationLib.sol";
+import {PriceHealthLib} from "./PriceHealthLib.sol";
 import {UniswapV3TwapLib} from "./UniswapV3TwapLib.sol";
 
 /// @title MorphoChainlinkOracle
@@ -103,19 +104,14 @@ contract MorphoChainlinkOracle is IBallastOracle {
     /* NON-REVERTING VIEWS */
 
     /// @inheritdoc IBallastOracle
-    function health(uint256 maxStaleness, uint256 maxDeviationBps) public view returns (PriceHealth memory h) {
-        (bool valid, uint256 answer, uint256 updatedAt) = feed.tryRead();
-        h.feedUpdatedAt = updatedAt;
-        // Saturating conversion: an absurd answer that would overflow counts as unusable instead of reverting.
-        if (valid && answer <= type(uint256).max / scaleFactor) h.feedPrice = answer * scaleFactor;
-
-        (bool twapOk, int24 tick) = UniswapV3TwapLib.tryMeanTick(pool, twapWindow);
-        if (twapOk) h.twapPrice = PoolPriceLib.tickToPrice36Down(tick, collateralIsToken0);
-
-        h.deviationBps = PriceDeviationLib.deviationBpsUp(h.feedPrice, h.twapPrice);
-        h.fresh = h.feedPrice != 0 && ChainlinkPriceLib.isFresh(updatedAt, maxStaleness);
-        h.agrees = h.deviationBps <= maxDeviationBps;
-        h.healthy = h.fresh && h.agrees;
+    function health(uint256 maxStaleness, uint256 maxDeviationBps) public view returns (PriceHealth memory) {
+        return PriceHealthLib.withTwap(
+            feed,
+            scaleFactor,
+            PriceHealthLib.twapPrice(pool, twapWindow, collateralIsToken0),
+            maxStaleness,
+            maxDeviationBps
+        );
     }
 
     /// @inheritdoc IBallastOracle

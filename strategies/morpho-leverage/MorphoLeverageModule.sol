@@ -11,11 +11,14 @@ import {
 } from "@morpho-org/morpho-blue/src/interfaces/IMorphoCallbacks.sol";
 import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
 import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
+import {SharesMathLib} from "@morpho-org/morpho-blue/src/libraries/SharesMathLib.sol";
 import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
 import {IUniswapV3SwapCallback} from "@uniswap/v3-core/contracts/interfaces/callback/IUniswapV3SwapCallback.sol";
 
 import {IStrategyModule, RebalanceParams, ModuleState, DeleverReason} from "@ballast/interfaces/IStrategyModule.sol";
 import {IBallastOracle, PriceHealth} from "@ballast/interfaces/IBallastOracle.sol";
+import {IAggregatorV3} from "@ballast/interfaces/IAggregatorV3.sol";
+import {PriceHealthLib} from "@ballast/oracle/PriceHealthLib.sol";
 import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
 import {TickMathLib} from "@ballast/libraries/TickMathLib.sol";
 import {WAD, BPS} from "@ballast/libraries/ConstantsLib.sol";
@@ -38,6 +41,7 @@ contract MorphoLeverageModule is
     using SafeERC20 for IERC20;
     using MarketParamsLib for MarketParams;
     using MorphoBalancesLib for IMorpho;
+    using SharesMathLib for uint256;
 
     /* ERRORS */
 
@@ -101,14 +105,30 @@ contract MorphoLeverageModule is
     uint256 public immutable lltv;
     Id public immutable marketId;
     bool internal immutable collateralIsToken0;
+    /// @dev The oracle's own immutables, read once: the module computes `oracle.health` in place with the same
+    /// library (`PriceHealthLib`), saving the oracle hop and reusing the block's TWAP (see `_twap`).
+    IAggregatorV3 internal immutable feed;
+    uint256 internal immutable scaleFactor;
+    uint32 internal immutable twapWindow;
 
     /* STORAGE */
 
     LeverageLimits internal _limits;
     /// @notice Timestamp of the last successful keeper rebalance.
     uint64 public lastRebalance;
-    /// @notice Timestamp of the last ripcord or dead-man's delever.
+    /// @notice Timestamp of the last ripcord or dead-man's delever; 1 (long past) until the first one.
+    /// @dev Starts at 1, not 0, so that the slot it shares with `lastRebalance` is never zero: the first keeper
+    /// rebalance then pays a 2.9k rewrite instead of a 20k zero-to-nonzero write.
     uint64 public lastEmergencyDelever;
+
+    /* TRANSIENT */
+
+    /// @dev The pool TWAP read in this transaction, valid while `_twapBlock` is the current `_blockKey()`: a TWAP is
+    /// constant within a block (see `PriceHealthLib.twapPrice`), so the valuation after a trade reuses the one read
+    /// before it. Written by the mutating entry points only (views cannot write); keyed by block number and
+    /// timestamp so that a test moving time inside one transaction never reads a stale one.
+    uint256 transient _twapBlock;
+    uint256 transient _twapCached;
 
     /* TYPES */
 
@@ -151,6 +171,10 @@ contract MorphoLeverageModule is
         lltv = marketParams.lltv;
         marketId = id;
         collateralIsToken0 = oracle_.collateralIsToken0();
+        feed = oracle_.feed();
+        scaleFactor = oracle_.scaleFactor();
+        twapWindow = oracle_.twapWindow();
+        lastEmergencyDelever = 1;
 
         _setLimits(initialLimits);
         // Morpho pulls collateral in `supplyCollateral` and the loan token in `repay`.
@@ -167,8 +191,7 @@ contract MorphoLeverageModule is
 
     /// @inheritdoc IStrategyModule
     function totalAssets() external view returns (uint256) {
-        (uint256 price,) = _valuationPrice(_limits);
-        Valued memory v = _value(price);
+        Valued memory v = _value(_priceFrom(_health()));
         return v.collateral > v.debtInAssets ? v.collateral - v.debtInAssets : 0;
     }
 
@@ -176,15 +199,14 @@ contract MorphoLeverageModule is
     /// @dev Without debt, equity is the collateral itself and needs no price: healthy.
     function priceHealthy() external view returns (bool) {
         if (morpho.position(marketId, address(this)).borrowShares == 0) return true;
-        LeverageLimits memory l = _limits;
-        return oracle.health(l.maxOracleStaleness, l.maxOracleDeviationBps).healthy;
+        return _health().healthy;
     }
 
     /// @inheritdoc IStrategyModule
     function state() external view returns (ModuleState memory s) {
-        LeverageLimits memory l = _limits;
-        PriceHealth memory h = oracle.health(l.maxOracleStaleness, l.maxOracleDeviationBps);
-        s = _toState(_value(_priceFrom(h)), _priceFrom(h));
+        PriceHealth memory h = _health();
+        uint256 price = _priceFrom(h);
+        s = _toState(_value(price), price);
         s.oracleUpdatedAt = h.feedUpdatedAt;
         s.oracleHealthy = h.healthy;
     }
@@ -195,9 +217,8 @@ contract MorphoLeverageModule is
     /// plus 1 bp for rounding. Not enforced by the module (unwinds must work without the oracle): the vault measures
     /// the realised cost and refuses a standard exit above this bound. BPS when equity is zero.
     function unwindCostBps() external view returns (uint256) {
-        LeverageLimits memory l = _limits;
-        (uint256 price,) = _valuationPrice(l);
-        Valued memory v = _value(price);
+        LeverageLimits storage l = _limits;
+        Valued memory v = _value(_priceFrom(_health()));
         if (v.debtInAssets == 0) return 0;
         if (v.collateral <= v.debtInAssets) return BPS;
         uint256 equity = v.collateral - v.debtInAssets;
@@ -215,11 +236,11 @@ contract MorphoLeverageModule is
     /// rebalance can leave (for a lever-up, the highest leverage; for a delever, the least reduction).
     function previewRebalance(RebalanceParams calldata params) external view returns (ModuleState memory s) {
         LeverageLimits memory l = _limits;
-        (uint256 price, Valued memory pre, uint256 amount) = _planRebalance(params, l);
+        PriceHealth memory h = _health();
+        (uint256 price, Valued memory pre, uint256 amount) = _planRebalance(params, l, h);
         Valued memory post = _predict(pre, params.leverUp, amount, price, l.maxSlippageBps);
         _checkPostLeverage(params.leverUp, pre.leverage, post.leverage, l);
         s = _toState(post, price);
-        PriceHealth memory h = oracle.health(l.maxOracleStaleness, l.maxOracleDeviationBps);
         s.oracleUpdatedAt = h.feedUpdatedAt;
         s.oracleHealthy = h.healthy;
         s.lastRebalance = block.timestamp;
@@ -280,7 +301,7 @@ contract MorphoLeverageModule is
         returns (uint256 preLeverage, uint256 postLeverage)
     {
         LeverageLimits memory l = _limits;
-        (uint256 price, Valued memory pre, uint256 amount) = _planRebalance(params, l);
+        (uint256 price, Valued memory pre, uint256 amount) = _planRebalance(params, l, _healthAndCacheTwap());
         if (params.leverUp) _leverUp(amount, price, l.maxSlippageBps);
         else _delever(pre.debt, amount, price, l.maxSlippageBps);
 
@@ -298,7 +319,7 @@ contract MorphoLeverageModule is
     /// never pass their destination at the oracle price.
     function delever(DeleverReason reason) external onlyVault returns (uint256 preLeverage, uint256 postLeverage) {
         LeverageLimits memory l = _limits;
-        uint256 price = _deleverPrice(l);
+        uint256 price = _deleverPrice(_healthAndCacheTwap());
         Valued memory pre = _value(price);
         preLeverage = pre.leverage;
 
@@ -410,7 +431,8 @@ contract MorphoLeverageModule is
     /* INTERNAL: CHECKS */
 
     /// @dev The checks shared by `rebalance` and `previewRebalance`, in the order a keeper most needs to see them.
-    function _planRebalance(RebalanceParams calldata params, LeverageLimits memory l)
+    /// `h` is the price health read once by the caller.
+    function _planRebalance(RebalanceParams calldata params, LeverageLimits memory l, PriceHealth memory h)
         internal
         view
         returns (uint256 price, Valued memory pre, uint256 amount)
@@ -418,7 +440,7 @@ contract MorphoLeverageModule is
         if (block.timestamp < uint256(lastRebalance) + l.cooldown) {
             revert CooldownActive(lastRebalance, l.cooldown, block.timestamp);
         }
-        price = params.leverUp ? oracle.checkedPrice(l.maxOracleStaleness, l.maxOracleDeviationBps) : _deleverPrice(l);
+        price = params.leverUp ? _checkedPrice(h, l) : _deleverPrice(h);
         pre = _value(price);
         if (pre.leverage >= l.ripcordLeverage) revert LeverageAboveRipcord(pre.leverage, l.ripcordLeverage);
         if (params.leverUp ? pre.leverage >= l.targetLeverage : pre.leverage <= l.targetLeverage) {
@@ -453,12 +475,43 @@ contract MorphoLeverageModule is
 
     /* INTERNAL: PRICES AND POSITION */
 
-    /// @dev The conservative valuation price (see `IBallastOracle.valuationPrice`), computed from one `health` read.
-    function _valuationPrice(LeverageLimits memory l) internal view returns (uint256 price, bool healthy) {
-        PriceHealth memory h = oracle.health(l.maxOracleStaleness, l.maxOracleDeviationBps);
-        return (_priceFrom(h), h.healthy);
+    /// @dev `oracle.health(maxOracleStaleness, maxOracleDeviationBps)`, computed in place with the oracle's library
+    /// and this block's TWAP when one was read already. Reads one slot of the limits.
+    function _health() internal view returns (PriceHealth memory) {
+        LeverageLimits storage l = _limits;
+        return PriceHealthLib.withTwap(feed, scaleFactor, _twap(), l.maxOracleStaleness, l.maxOracleDeviationBps);
     }
 
+    /// @dev `_health`, leaving the TWAP in transient storage for the rest of the transaction (mutating paths only).
+    function _healthAndCacheTwap() internal returns (PriceHealth memory) {
+        uint256 key = _blockKey();
+        if (_twapBlock != key) {
+            _twapCached = PriceHealthLib.twapPrice(pool, twapWindow, collateralIsToken0);
+            _twapBlock = key;
+        }
+        return _health();
+    }
+
+    /// @dev The pool TWAP (0 when unavailable): this block's cached one, else read from the pool.
+    function _twap() internal view returns (uint256) {
+        if (_twapBlock == _blockKey()) return _twapCached;
+        return PriceHealthLib.twapPrice(pool, twapWindow, collateralIsToken0);
+    }
+
+    function _blockKey() internal view returns (uint256) {
+        return (block.number << 64) | block.timestamp;
+    }
+
+    /// @dev `oracle.checkedPrice`: the feed price when healthy. Otherwise the oracle's own checked read is called for
+    /// its precise error (`StalePrice`, `InvalidPrice`, `PriceDeviationTooHigh`, the pool's `OLD`); it cannot succeed
+    /// where `health` is unhealthy (same inputs), but if it did, the lever-up would still be refused.
+    function _checkedPrice(PriceHealth memory h, LeverageLimits memory l) internal view returns (uint256) {
+        if (h.healthy) return h.feedPrice;
+        oracle.checkedPrice(l.maxOracleStaleness, l.maxOracleDeviationBps);
+        revert ErrorsLib.OracleUnhealthy(address(oracle));
+    }
+
+    /// @dev The conservative valuation price (see `IBallastOracle.valuationPrice`).
     function _priceFrom(PriceHealth memory h) internal pure returns (uint256) {
         if (h.healthy || h.twapPrice == 0) return h.feedPrice;
         if (h.feedPrice == 0) return h.twapPrice;
@@ -466,15 +519,21 @@ contract MorphoLeverageModule is
     }
 
     /// @dev Risk-reducing trades run on the valuation price; they cannot be bounded without one.
-    function _deleverPrice(LeverageLimits memory l) internal view returns (uint256 price) {
-        (price,) = _valuationPrice(l);
+    function _deleverPrice(PriceHealth memory h) internal pure returns (uint256 price) {
+        price = _priceFrom(h);
         if (price == 0) revert NoUsablePrice();
     }
 
-    /// @dev The position with Morpho's interest accrued to now, valued at `price`.
+    /// @dev The position with Morpho's interest accrued to now, valued at `price`. One `position` read; the debt is
+    /// `MorphoBalancesLib.expectedBorrowAssets` (market balances accrued to now, shares rounded up), skipped without
+    /// borrow shares.
     function _value(uint256 price) internal view returns (Valued memory v) {
-        v.collateral = morpho.position(marketId, address(this)).collateral;
-        v.debt = morpho.expectedBorrowAssets(_marketParams(), address(this));
+        Position memory p = morpho.position(marketId, address(this));
+        v.collateral = p.collateral;
+        if (p.borrowShares != 0) {
+            (,, uint256 totalBorrowAssets, uint256 totalBorrowShares) = morpho.expectedMarketBalances(_marketParams());
+            v.debt = uint256(p.borrowShares).toAssetsUp(totalBorrowAssets, totalBorrowShares);
+        }
         _finishValue(v, price);
     }
 

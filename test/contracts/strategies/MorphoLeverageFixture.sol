@@ -10,11 +10,12 @@ import {RebalanceParams, ModuleState} from "@ballast/interfaces/IStrategyModule.
 import {WAD} from "@ballast/libraries/ConstantsLib.sol";
 import {MorphoLeverageModule} from "@ballast-strategies/morpho-leverage/MorphoLeverageModule.sol";
 import {LeverageLimits} from "@ballast-strategies/morpho-leverage/LeverageLimitsLib.sol";
+import {LocalWorldLib, WorldConfig} from "@ballast/script/world/LocalWorld.sol";
 import {WorldFixture} from "../world/WorldFixture.sol";
 
-/// @notice The local world (real Morpho Blue, real Uniswap V3 pool, settable feed) plus a BallastVault wired to a
-/// `MorphoLeverageModule`: deployed with timelock 0, wired, then given a 1-day timelock (which opens deposits).
-/// @dev A `deployVault(World)` helper in the world library would replace `_deployVault` here (told to the lead).
+/// @notice The local world (real Morpho Blue, real Uniswap V3 pool, settable feed) with its BallastVault wired to a
+/// `MorphoLeverageModule`, both deployed by `LocalWorldLib.deployVault` (the deploy script's path): timelock 0, wired,
+/// then given a 1-day timelock (which opens deposits).
 abstract contract MorphoLeverageFixture is WorldFixture {
     address internal immutable ALICE = makeAddr("Alice");
     address internal immutable BOB = makeAddr("Bob");
@@ -30,57 +31,29 @@ abstract contract MorphoLeverageFixture is WorldFixture {
 
     function setUp() public virtual override {
         super.setUp();
-        vault = _deployVault();
-        module =
-            new MorphoLeverageModule(address(vault), world.morpho, world.marketParams, world.pool, _defaultLimits());
-        vm.startPrank(STRATEGIST);
-        vault.submitModule(address(module));
-        vault.submitCap(address(module), type(uint184).max);
-        vm.stopPrank();
-        vm.prank(OWNER);
-        vault.submitTimelock(TIMELOCK);
-        vm.label(address(vault), "Vault");
-        vm.label(address(module), "Module");
+        vault = world.vault;
+        module = world.module;
         // The oracle's TWAP needs one window of pool history before the price is healthy.
         _skipBlocks(world.oracle.twapWindow() + 1);
     }
 
-    /// @dev The README's defaults, with a trade size fitting the tests' vault (a few hundred WETH).
+    /// @dev The world's vault settings, spelled out where the tests rely on them.
+    function _worldConfig() internal virtual override returns (WorldConfig memory c) {
+        c = super._worldConfig();
+        c.initialAnswer = START_ANSWER;
+        c.vault.seedAssets = SEED;
+        c.vault.timelock = TIMELOCK;
+        c.vault.limits = _vaultLimits();
+        c.vault.moduleLimits = _defaultLimits();
+    }
+
+    /// @dev The README's defaults (`LocalWorldLib.defaultModuleLimits`): what the module is deployed with.
     function _defaultLimits() internal pure returns (LeverageLimits memory) {
-        return LeverageLimits({
-            minLeverage: 1.7e18,
-            targetLeverage: 2e18,
-            maxLeverage: 2.3e18,
-            ripcordLeverage: 2.7e18,
-            maxTradeSize: 1000e18,
-            ripcordMaxTradeSize: 1000e18,
-            maxSlippageBps: 50,
-            ripcordSlippageBps: 150,
-            maxOracleDeviationBps: 300,
-            cooldown: 1 hours,
-            ripcordCooldown: 10 minutes,
-            maxOracleStaleness: 1 hours,
-            deadManDelay: 1 days
-        });
+        return LocalWorldLib.defaultModuleLimits();
     }
 
     function _vaultLimits() internal pure returns (VaultLimits memory) {
         return VaultLimits({maxLossBps: 50, lossBudgetBps: 200, lossWindow: 1 days, depositCap: type(uint128).max});
-    }
-
-    /// @dev As in BaseTest: the constructor pulls the seed from its deployer, so approve the CREATE2 address first.
-    function _deployVault() internal returns (BallastVault deployed) {
-        world.weth.mint(address(this), SEED);
-        bytes32 salt = keccak256("ballast.morpho-leverage");
-        bytes memory args = abi.encode(world.weth, "Ballast WETH", "bWETH", OWNER, 0, _vaultLimits(), SEED);
-        bytes32 initCodeHash = keccak256(abi.encodePacked(type(BallastVault).creationCode, args));
-        world.weth.approve(vm.computeCreate2Address(salt, initCodeHash, address(this)), SEED);
-        deployed = new BallastVault{salt: salt}(world.weth, "Ballast WETH", "bWETH", OWNER, 0, _vaultLimits(), SEED);
-        vm.startPrank(OWNER);
-        deployed.setStrategist(STRATEGIST);
-        deployed.submitGuardian(GUARDIAN);
-        deployed.setKeeper(KEEPER, true);
-        vm.stopPrank();
     }
 
     /* ACTIONS */

@@ -5,6 +5,10 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Id, Market, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
 import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
 
+import {VaultLimits, ModuleConfig} from "@ballast/interfaces/IBallastVault.sol";
+import {ModuleState} from "@ballast/interfaces/IStrategyModule.sol";
+import {ConstantsLib} from "@ballast/libraries/ConstantsLib.sol";
+import {LeverageLimits} from "@ballast-strategies/morpho-leverage/LeverageLimitsLib.sol";
 import {LocalWorldLib, WorldConfig} from "@ballast/script/world/LocalWorld.sol";
 import {MintableERC20} from "@ballast/script/world/MintableERC20.sol";
 import {UniswapV3LiquidityProvider} from "@ballast/script/world/UniswapV3LiquidityProvider.sol";
@@ -89,8 +93,90 @@ contract LocalWorldTest is WorldFixture {
         assertEq(vm.parseJsonAddress(json, ".morpho"), address(world.morpho), "morpho");
         assertEq(vm.parseJsonAddress(json, ".pool"), address(world.pool), "pool");
         assertEq(vm.parseJsonAddress(json, ".keeper"), KEEPER, "keeper");
+        assertEq(vm.parseJsonAddress(json, ".feeRecipient"), FEE_RECIPIENT, "fee recipient");
         assertEq(vm.parseJsonBytes32(json, ".marketId"), Id.unwrap(world.marketId), "market id");
         assertEq(vm.parseJsonUint(json, ".chainId"), block.chainid, "chain id");
+        assertEq(vm.parseJsonString(json, ".lltv"), "860000000000000000", "lltv as a decimal string");
+        assertEq(vm.parseJsonAddress(json, ".vault"), address(world.vault), "vault");
+        assertEq(vm.parseJsonAddress(json, ".module"), address(world.module), "module");
+        assertEq(vm.parseJsonAddress(json, ".multicall3"), address(0), "no multicall3 in tests");
+        assertEq(vm.parseJsonAddressArray(json, ".depositors").length, 0, "no depositors");
+    }
+
+    function test_toJson_writesVaultParamsAndModuleLimits() public {
+        string memory json = LocalWorldLib.toJson(world, _worldConfig());
+        assertEq(vm.parseJsonString(json, ".vaultParams.symbol"), "bWETH", "symbol");
+        assertEq(vm.parseJsonUint(json, ".vaultParams.decimals"), 24, "share decimals");
+        assertEq(vm.parseJsonUint(json, ".vaultParams.timelock"), 1 days, "timelock");
+        assertEq(vm.parseJsonString(json, ".vaultParams.seedAssets"), "1000000000", "seed");
+        assertEq(vm.parseJsonUint(json, ".vaultParams.maxLossBps"), 50, "max loss");
+        assertEq(vm.parseJsonString(json, ".vaultParams.depositCap"), vm.toString(type(uint128).max), "deposit cap");
+        assertEq(vm.parseJsonString(json, ".vaultParams.moduleCap"), vm.toString(type(uint184).max), "module cap");
+        assertEq(vm.parseJsonString(json, ".moduleLimits.targetLeverage"), "2000000000000000000", "target");
+        assertEq(vm.parseJsonString(json, ".moduleLimits.maxTradeSize"), "1000000000000000000000", "trade size");
+        assertEq(vm.parseJsonUint(json, ".moduleLimits.maxSlippageBps"), 50, "slippage");
+        assertEq(vm.parseJsonUint(json, ".moduleLimits.deadManDelay"), 1 days, "dead-man delay");
+    }
+
+    /* VAULT */
+
+    function test_deploy_wiresVaultAndModule() public view {
+        assertEq(world.vault.asset(), address(world.weth), "asset");
+        assertEq(world.vault.owner(), OWNER, "owner");
+        assertEq(world.vault.strategist(), STRATEGIST, "strategist");
+        assertTrue(world.vault.isKeeper(KEEPER), "keeper");
+        assertEq(world.vault.guardian(), GUARDIAN, "guardian");
+        assertEq(world.vault.feeRecipient(), FEE_RECIPIENT, "fee recipient");
+        assertEq(world.vault.timelock(), 1 days, "timelock raised after wiring");
+        assertEq(world.vault.totalAssets(), 1e9, "seed only");
+        assertEq(world.vault.balanceOf(ConstantsLib.SEED_SHARES_HOLDER), 1e9 * 1e6, "seed shares locked");
+        assertEq(world.weth.allowance(OWNER, address(world.vault)), 0, "seed approval used up");
+
+        address[] memory modules = world.vault.modules();
+        assertEq(modules.length, 1, "one module");
+        assertEq(modules[0], address(world.module), "the module");
+        ModuleConfig memory mc = world.vault.moduleConfig(address(world.module));
+        assertTrue(mc.enabled, "enabled");
+        assertEq(mc.cap, type(uint184).max, "cap");
+
+        assertEq(world.module.vault(), address(world.vault), "module's vault");
+        assertEq(Id.unwrap(world.module.marketId()), Id.unwrap(world.marketId), "module's market");
+        assertEq(address(world.module.pool()), address(world.pool), "module's pool");
+        LeverageLimits memory l = abi.decode(world.module.limits(), (LeverageLimits));
+        assertEq(keccak256(abi.encode(l)), keccak256(abi.encode(LocalWorldLib.defaultModuleLimits())), "limits");
+        assertEq(world.vault.maxDeposit(BORROWER), type(uint128).max - 1e9, "deposits open");
+    }
+
+    function test_deploy_seedDepositorsDepositAndKeeperAllocates() public {
+        WorldConfig memory c = _worldConfig();
+        (, uint256 keyA) = makeAddrAndKey("DepositorA");
+        (, uint256 keyB) = makeAddrAndKey("DepositorB");
+        c.seed.depositorKeys = new uint256[](2);
+        c.seed.depositorKeys[0] = keyA;
+        c.seed.depositorKeys[1] = keyB;
+        c.seed.amount = 50e18;
+        c.seed.allocate = true;
+        _deployWorld(c);
+
+        assertEq(world.depositors.length, 2, "two depositors");
+        assertEq(world.depositors[0], vm.addr(keyA), "depositor A");
+        assertEq(world.vault.balanceOf(world.depositors[1]), 50e18 * 1e6, "B's shares");
+        assertEq(world.vault.idle(), 0, "everything allocated");
+        ModuleState memory s = world.module.state();
+        assertEq(s.collateral, 100e18 + 1e9, "deposits and seed as collateral");
+        assertEq(s.leverage, 1e18, "at 1x");
+        string memory json = LocalWorldLib.toJson(world, c);
+        assertEq(vm.parseJsonAddressArray(json, ".depositors")[1], vm.addr(keyB), "depositors in the JSON");
+    }
+
+    function test_deploy_revertsWhenNotActingAsOwner() public {
+        WorldConfig memory c = _worldConfig();
+        vm.expectPartialRevert(LocalWorldLib.NotActingAsOwner.selector);
+        this.deployExternally(c);
+    }
+
+    function deployExternally(WorldConfig memory c) external {
+        LocalWorldLib.deploy(c);
     }
 
     function test_mint_revertsForStranger() public {

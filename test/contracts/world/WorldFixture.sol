@@ -9,13 +9,15 @@ import {PoolPriceLib} from "@ballast/oracle/PoolPriceLib.sol";
 import {LocalWorldLib, World, WorldConfig} from "@ballast/script/world/LocalWorld.sol";
 import {MintableERC20} from "@ballast/script/world/MintableERC20.sol";
 
-/// @notice Base for tests on the local world: deploys it with `LocalWorldLib` (the deploy script's logic) in
-/// `setUp`, with named actors. Inherit it and override `_worldConfig` to change the world.
+/// @notice Base for tests on the local world: deploys it with `LocalWorldLib` (the deploy script's logic: markets,
+/// pool, and the vault wired to its leverage module) in `setUp`, with named actors. Inherit it and override
+/// `_worldConfig` to change the world.
 abstract contract WorldFixture is Test, IUniswapV3SwapCallback {
     address internal immutable OWNER = makeAddr("Owner");
     address internal immutable STRATEGIST = makeAddr("Strategist");
     address internal immutable KEEPER = makeAddr("Keeper");
     address internal immutable GUARDIAN = makeAddr("Guardian");
+    address internal immutable FEE_RECIPIENT = makeAddr("FeeRecipient");
     address internal immutable LENDER = makeAddr("Lender");
     address internal immutable BORROWER = makeAddr("Borrower");
 
@@ -46,10 +48,12 @@ abstract contract WorldFixture is Test, IUniswapV3SwapCallback {
         vm.label(address(world.morpho), "Morpho");
         vm.label(address(world.pool), "Pool");
         vm.label(address(world.arbitrageur), "Arbitrageur");
+        vm.label(address(world.vault), "Vault");
+        vm.label(address(world.module), "Module");
     }
 
-    /// @dev The world under test: the script's defaults with named roles and fewer observations (enough for the
-    /// tests' windows, cheaper to set up).
+    /// @dev The world under test: the script's defaults with named roles, fewer observations (enough for the tests'
+    /// windows, cheaper to set up), no seed depositors and no Multicall3.
     function _worldConfig() internal virtual returns (WorldConfig memory c) {
         c = LocalWorldLib.defaultConfig();
         c.owner = OWNER;
@@ -57,7 +61,9 @@ abstract contract WorldFixture is Test, IUniswapV3SwapCallback {
         c.keeper = KEEPER;
         c.guardian = GUARDIAN;
         c.lender = LENDER;
+        c.feeRecipient = FEE_RECIPIENT;
         c.observationCardinality = 100;
+        c.deployMulticall3 = false;
     }
 
     /* PRICE HELPERS */
