@@ -13,7 +13,7 @@ library ErrorsLib {
     error NotStrategist(address caller);
     /// @notice The caller is neither the guardian nor the owner.
     error NotGuardian(address caller);
-    /// @notice Only the guardian or the owner may do this; the strategist may only submit.
+    /// @notice Only the guardian, the strategist or the owner may do this (tighten a limit, revoke a pending change).
     error NotGuardianOrStrategist(address caller);
     /// @notice A module was called by someone other than its vault.
     error NotVault(address caller);

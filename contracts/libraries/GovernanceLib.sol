@@ -285,7 +285,7 @@ library GovernanceLib {
         if (msg.sender != $.strategist && msg.sender != owner) revert ErrorsLib.NotStrategist(msg.sender);
     }
 
-    /// @dev Revoking is the guardian's power, which the proposers keep for their own proposals.
+    /// @dev Revoking is the guardian's power; the strategist and the owner have it too (for any pending change).
     function _checkRevoker(VaultStorage storage $, address owner) private view {
         if (msg.sender != $.guardian && msg.sender != $.strategist && msg.sender != owner) {
             revert ErrorsLib.NotGuardianOrStrategist(msg.sender);
