@@ -224,7 +224,7 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     /// @dev Zero while paused, shut down, before the timelock is set, while a module's oracle is unhealthy,
     /// or at the deposit cap. Never reverts.
     function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
-        if (_depositsClosed() || !_pricesReliable()) return 0;
+        if (_depositsClosed() || _unhealthyModule() != address(0)) return 0;
         return VaultMathLib.zeroFloorSub($.limits.depositCap, totalAssets());
     }
 
@@ -277,7 +277,8 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
 
     /// @inheritdoc ERC4626
     function deposit(uint256 assets, address receiver) public override(ERC4626, IERC4626) returns (uint256 shares) {
-        (uint256 nav, uint256 supply) = _openDeposit(assets);
+        (uint256 nav, uint256 supply) = _accrueFees();
+        _checkDepositOpen(assets, nav);
         shares = VaultMathLib.toSharesDown(assets, nav, supply, ConstantsLib.DECIMALS_OFFSET);
         _deposit(_msgSender(), receiver, assets, shares);
     }
@@ -392,12 +393,12 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
 
     /// @inheritdoc IBallastVault
     function ripcord(address module) external onlyEnabled(module) returns (uint256, uint256) {
-        return _delever(module, DeleverReason.Ripcord);
+        return _delever(module, DeleverReason.Ripcord, false);
     }
 
     /// @inheritdoc IBallastVault
     function deadMansSwitch(address module) external onlyEnabled(module) returns (uint256, uint256) {
-        return _delever(module, DeleverReason.DeadMansSwitch);
+        return _delever(module, DeleverReason.DeadMansSwitch, false);
     }
 
     /// @inheritdoc IBallastVault
@@ -419,12 +420,10 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         external
         onlyGuardian
         onlyEnabled(module)
-        returns (uint256 preLeverage, uint256 postLeverage)
+        returns (uint256, uint256)
     {
-        uint256 preNav = totalAssets();
-        (preLeverage, postLeverage) = _delever(module, DeleverReason.Guardian);
         // A compromised guardian key must not bleed NAV: the keeper's loss bounds apply.
-        _checkKeeperLoss(preNav, totalAssets());
+        return _delever(module, DeleverReason.Guardian, true);
     }
 
     /// @notice Disabled: without an owner nobody could unpause or shut the vault down.
@@ -606,24 +605,12 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
 
     /* INTERNAL: ENTRIES */
 
-    /// @dev Accrues fees, then checks that a deposit of `assets` is open. Returns the post-accrual totals.
-    function _openDeposit(uint256 assets) internal returns (uint256 nav, uint256 supply) {
-        (nav, supply) = _accrueFees();
-        _checkDepositOpen(assets, nav);
-    }
-
+    /// @dev Reverts with the reason a deposit of `assets` into NAV `nav` is refused; `maxDeposit` mirrors it.
     function _checkDepositOpen(uint256 assets, uint256 nav) internal view {
-        if ($.paused) revert ErrorsLib.VaultPaused();
-        if ($.isShutdown) revert ErrorsLib.VaultIsShutdown();
+        _checkRiskIncreasingAllowed();
         if ($.timelock < ConstantsLib.MIN_TIMELOCK) revert ErrorsLib.TimelockTooShortForDeposits($.timelock);
-        uint256 length = $.modules.length;
-        for (uint256 i; i < length; ++i) {
-            IStrategyModule module = IStrategyModule($.modules[i]);
-            // A module without equity cannot misprice anyone's entry.
-            if (!module.priceHealthy() && module.totalAssets() != 0) {
-                revert ErrorsLib.OracleUnhealthy(address(module));
-            }
-        }
+        address unhealthy = _unhealthyModule();
+        if (unhealthy != address(0)) revert ErrorsLib.OracleUnhealthy(unhealthy);
         uint256 room = VaultMathLib.zeroFloorSub($.limits.depositCap, nav);
         if (assets > room) revert ERC4626ExceededMaxDeposit(_msgSender(), assets, room);
     }
@@ -632,13 +619,15 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         return $.paused || $.isShutdown || $.timelock < ConstantsLib.MIN_TIMELOCK;
     }
 
-    function _pricesReliable() internal view returns (bool) {
+    /// @dev The first module whose price is unhealthy while it holds equity (zero when there is none). A
+    /// module without equity cannot misprice anyone's entry.
+    function _unhealthyModule() internal view returns (address) {
         uint256 length = $.modules.length;
         for (uint256 i; i < length; ++i) {
             IStrategyModule module = IStrategyModule($.modules[i]);
-            if (!module.priceHealthy() && module.totalAssets() != 0) return false;
+            if (!module.priceHealthy() && module.totalAssets() != 0) return address(module);
         }
-        return true;
+        return address(0);
     }
 
     /* INTERNAL: EXITS */
@@ -749,10 +738,17 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         emit EventsLib.Deallocated(module, fraction, assetsOut, preNav, postNav, msg.sender);
     }
 
-    function _delever(address module, DeleverReason reason) internal returns (uint256 preLeverage, uint256 postLeverage) {
+    /// @dev Lowers `module`'s leverage for `reason`; loss-bounded like a keeper call when `bounded` (guardian).
+    /// The permissionless reasons are bounded by the module (size, slippage, cooldown).
+    function _delever(address module, DeleverReason reason, bool bounded)
+        internal
+        returns (uint256 preLeverage, uint256 postLeverage)
+    {
         (uint256 preNav,) = _accrueFees();
         (preLeverage, postLeverage) = IStrategyModule(module).delever(reason);
-        emit EventsLib.Delevered(module, reason, preNav, totalAssets(), preLeverage, postLeverage, msg.sender);
+        uint256 postNav = totalAssets();
+        if (bounded) _checkKeeperLoss(preNav, postNav);
+        emit EventsLib.Delevered(module, reason, preNav, postNav, preLeverage, postLeverage, msg.sender);
     }
 
     /// @dev Enforces the per-call loss bound and spends the rolling loss budget.
