@@ -5,7 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {VaultLimits, ModuleConfig} from "../interfaces/IBallastVault.sol";
 import {IStrategyModule} from "../interfaces/IStrategyModule.sol";
 import {VaultStorage} from "./VaultStorageLib.sol";
-import {PendingLib, PendingUint192, PendingHash} from "./PendingLib.sol";
+import {PendingLib, PendingUint192, PendingAddress, PendingHash} from "./PendingLib.sol";
 import {ErrorsLib} from "./ErrorsLib.sol";
 import {EventsLib} from "./EventsLib.sol";
 import {ConstantsLib} from "./ConstantsLib.sol";
@@ -20,6 +20,7 @@ import {VaultMathLib} from "./VaultMathLib.sol";
 /// the vault itself (`onlyOwner`); the others check roles here, given the vault's `owner`.
 library GovernanceLib {
     using PendingLib for PendingUint192;
+    using PendingLib for PendingAddress;
 
     /* MODULES */
 
@@ -50,7 +51,7 @@ library GovernanceLib {
     }
 
     function revokePendingModule(VaultStorage storage $, address owner, address module) external {
-        _checkRevoker($, owner);
+        _checkGuardianOrProposer($, owner);
         if ($.pendingModule[module] == 0) revert ErrorsLib.NoPendingValue();
         delete $.pendingModule[module];
         emit EventsLib.RevokePendingModule(msg.sender, module);
@@ -75,8 +76,7 @@ library GovernanceLib {
     /* CAPS */
 
     function submitCap(VaultStorage storage $, address owner, address module, uint256 newCap) external {
-        bool canRaise = msg.sender == $.strategist || msg.sender == owner;
-        if (!canRaise && msg.sender != $.guardian) revert ErrorsLib.NotGuardianOrStrategist(msg.sender);
+        bool canRaise = _checkGuardianOrProposer($, owner);
         _checkEnabled($, module);
         uint256 cap = $.moduleConfig[module].cap;
         if (newCap == cap) revert ErrorsLib.AlreadySet();
@@ -95,13 +95,11 @@ library GovernanceLib {
     function acceptCap(VaultStorage storage $, address module) external {
         _checkEnabled($, module);
         _checkElapsed($.pendingCap[module].validAt);
-        uint256 newCap = $.pendingCap[module].value;
-        delete $.pendingCap[module];
-        _setCap($, module, newCap);
+        _setCap($, module, $.pendingCap[module].value);
     }
 
     function revokePendingCap(VaultStorage storage $, address owner, address module) external {
-        _checkRevoker($, owner);
+        _checkGuardianOrProposer($, owner);
         if ($.pendingCap[module].validAt == 0) revert ErrorsLib.NoPendingValue();
         delete $.pendingCap[module];
         emit EventsLib.RevokePendingCap(msg.sender, module);
@@ -110,8 +108,7 @@ library GovernanceLib {
     /* VAULT LIMITS */
 
     function submitLimits(VaultStorage storage $, address owner, VaultLimits calldata newLimits) external {
-        bool canLoosen = msg.sender == $.strategist || msg.sender == owner;
-        if (!canLoosen && msg.sender != $.guardian) revert ErrorsLib.NotGuardianOrStrategist(msg.sender);
+        bool canLoosen = _checkGuardianOrProposer($, owner);
         validateLimits(newLimits);
         bool loosens = VaultMathLib.loosens($.limits, newLimits);
         // The guardian may only tighten; tightening never waits.
@@ -128,14 +125,11 @@ library GovernanceLib {
 
     function acceptLimits(VaultStorage storage $) external {
         _checkElapsed($.pendingLimitsValidAt);
-        VaultLimits memory newLimits = $.pendingLimits;
-        delete $.pendingLimits;
-        delete $.pendingLimitsValidAt;
-        _setLimits($, newLimits);
+        _setLimits($, $.pendingLimits);
     }
 
     function revokePendingLimits(VaultStorage storage $, address owner) external {
-        _checkRevoker($, owner);
+        _checkGuardianOrProposer($, owner);
         if ($.pendingLimitsValidAt == 0) revert ErrorsLib.NoPendingValue();
         delete $.pendingLimits;
         delete $.pendingLimitsValidAt;
@@ -164,8 +158,7 @@ library GovernanceLib {
         external
     {
         _checkEnabled($, module);
-        bool canLoosen = msg.sender == $.strategist || msg.sender == owner;
-        if (!canLoosen && msg.sender != $.guardian) revert ErrorsLib.NotGuardianOrStrategist(msg.sender);
+        bool canLoosen = _checkGuardianOrProposer($, owner);
         bool loosens = IStrategyModule(module).checkLimits(newLimits);
         if (loosens && !canLoosen) revert ErrorsLib.NotTightening();
         if (!loosens || $.timelock == 0) {
@@ -193,7 +186,7 @@ library GovernanceLib {
     }
 
     function revokePendingModuleLimits(VaultStorage storage $, address owner, address module) external {
-        _checkRevoker($, owner);
+        _checkGuardianOrProposer($, owner);
         if ($.pendingModuleLimits[module].validAt == 0) revert ErrorsLib.NoPendingValue();
         delete $.pendingModuleLimits[module];
         emit EventsLib.RevokePendingModuleLimits(msg.sender, module);
@@ -222,13 +215,11 @@ library GovernanceLib {
 
     function acceptTimelock(VaultStorage storage $) external {
         _checkElapsed($.pendingTimelock.validAt);
-        uint256 newTimelock = $.pendingTimelock.value;
-        delete $.pendingTimelock;
-        _setTimelock($, newTimelock);
+        _setTimelock($, $.pendingTimelock.value);
     }
 
     function revokePendingTimelock(VaultStorage storage $, address owner) external {
-        _checkRevoker($, owner);
+        _checkGuardianOrProposer($, owner);
         if ($.pendingTimelock.validAt == 0) revert ErrorsLib.NoPendingValue();
         delete $.pendingTimelock;
         emit EventsLib.RevokePendingTimelock(msg.sender);
@@ -244,8 +235,7 @@ library GovernanceLib {
         if ($.guardian == address(0) || $.timelock == 0) {
             _setGuardian($, newGuardian);
         } else {
-            $.pendingGuardian.value = newGuardian;
-            $.pendingGuardian.validAt = uint64(block.timestamp + $.timelock);
+            $.pendingGuardian.update(newGuardian, $.timelock);
             emit EventsLib.SubmitGuardian(msg.sender, newGuardian, $.pendingGuardian.validAt);
         }
     }
@@ -258,7 +248,7 @@ library GovernanceLib {
     }
 
     function revokePendingGuardian(VaultStorage storage $, address owner) external {
-        _checkRevoker($, owner);
+        _checkGuardianOrProposer($, owner);
         if ($.pendingGuardian.validAt == 0) revert ErrorsLib.NoPendingValue();
         delete $.pendingGuardian;
         emit EventsLib.RevokePendingGuardian(msg.sender);
@@ -285,11 +275,11 @@ library GovernanceLib {
         if (msg.sender != $.strategist && msg.sender != owner) revert ErrorsLib.NotStrategist(msg.sender);
     }
 
-    /// @dev Revoking is the guardian's power; the strategist and the owner have it too (for any pending change).
-    function _checkRevoker(VaultStorage storage $, address owner) private view {
-        if (msg.sender != $.guardian && msg.sender != $.strategist && msg.sender != owner) {
-            revert ErrorsLib.NotGuardianOrStrategist(msg.sender);
-        }
+    /// @dev Tightening a limit and revoking a pending change are the guardian's powers; the strategist and the
+    /// owner have them too. Returns whether the caller is the strategist or the owner, who alone may also loosen.
+    function _checkGuardianOrProposer(VaultStorage storage $, address owner) private view returns (bool isProposer) {
+        isProposer = msg.sender == $.strategist || msg.sender == owner;
+        if (!isProposer && msg.sender != $.guardian) revert ErrorsLib.NotGuardianOrStrategist(msg.sender);
     }
 
     function _checkEnabled(VaultStorage storage $, address module) private view {
