@@ -42,17 +42,8 @@ library ExitLib {
         return _fraction(equity, weightedCost, count, shortfall, grossUp);
     }
 
-    /// @notice Sum of module equity, sum of equity * unwindCostBps / BPS (each rounded up), and how many
-    /// modules hold equity.
-    function equityAndCost(address[] storage modules)
-        public
-        view
-        returns (uint256 equity, uint256 weightedCost, uint256 count)
-    {
-        (, equity, weightedCost, count) = _equitiesAndCost(modules);
-    }
-
-    /// @dev `equityAndCost`, with each module's equity (0 for a module without equity).
+    /// @dev Each module's equity (0 for a module without equity), their sum, the sum of equity * unwindCostBps /
+    /// BPS (each rounded up), and how many modules hold equity.
     function _equitiesAndCost(address[] storage modules)
         private
         view

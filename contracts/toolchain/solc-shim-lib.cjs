@@ -46,8 +46,9 @@ function resolveImport(importPath, searchPaths) {
 }
 
 /**
- * Splits a standard-JSON input into inputs that each select the outputs of at most `size` files. Every
- * chunk keeps all sources (imports resolve) and asks for every file's AST, so source and AST ids agree.
+ * Splits a standard-JSON input into inputs that each select the outputs of at most `size` files. A chunk
+ * carries only those files and their import closure (asking just the AST of the imported ones): analysing
+ * every source in each chunk is what exhausts solcjs's memory. `mergeOutputs` joins the results.
  * @param {any} input parsed standard-JSON input
  * @param {number} size
  * @returns {any[]}
@@ -59,7 +60,6 @@ function splitSelection(input, size) {
   const chunks = [];
   for (let i = 0; i < targets.length; i += size) {
     const chosen = targets.slice(i, i + size);
-    // Only the chunk's files and what they import: analysing every source is what exhausts the memory.
     const closure = importClosure(input.sources, chosen, input.settings?.remappings ?? []);
     const sources = {};
     const chunkSelection = {};
