@@ -32,6 +32,11 @@ contract VaultGasTest is BaseTest {
         vm.stopPrank();
     }
 
+    /// @dev Records ours / plain * 1000 as `<name>_ratio_x1000`.
+    function _snapshotRatio(string memory name, uint256 ours, uint256 base) internal {
+        vm.snapshotValue(GROUP, string.concat(name, "_ratio_x1000"), ours * 1000 / base);
+    }
+
     function _plainDeposit(address who, uint256 assets) internal {
         asset.mint(who, assets);
         vm.startPrank(who);
@@ -47,7 +52,7 @@ contract VaultGasTest is BaseTest {
         vm.prank(ONBEHALF);
         vault.deposit(10e18, ONBEHALF);
         uint256 ours = vm.snapshotGasLastCall(GROUP, "deposit");
-        vm.snapshotValue(GROUP, "deposit_ratio_x1000", ours * 1000 / base);
+        _snapshotRatio("deposit", ours, base);
         // With a module, every deposit also reads the module's equity and price health (two calls the
         // plain vault does not make); the vault's own overhead is bounded in the no-module test.
         assertLe(ours * 100, base * 135, "deposit with a module within 1.35x of a plain ERC4626");
@@ -72,7 +77,7 @@ contract VaultGasTest is BaseTest {
         vm.prank(ONBEHALF);
         bare.deposit(10e18, ONBEHALF);
         uint256 oursDeposit = vm.snapshotGasLastCall(GROUP, "deposit_no_module");
-        vm.snapshotValue(GROUP, "deposit_no_module_ratio_x1000", oursDeposit * 1000 / baseDeposit);
+        _snapshotRatio("deposit_no_module", oursDeposit, baseDeposit);
         assertLe(oursDeposit * 100, baseDeposit * 125, "deposit within 1.25x of a plain ERC4626");
 
         vm.prank(SUPPLIER);
@@ -81,7 +86,7 @@ contract VaultGasTest is BaseTest {
         vm.prank(SUPPLIER);
         bare.redeem(100e24, OUR_RECEIVER, SUPPLIER);
         uint256 oursRedeem = vm.snapshotGasLastCall(GROUP, "redeem_no_module");
-        vm.snapshotValue(GROUP, "redeem_no_module_ratio_x1000", oursRedeem * 1000 / baseRedeem);
+        _snapshotRatio("redeem_no_module", oursRedeem, baseRedeem);
         assertLe(oursRedeem * 100, baseRedeem * 125, "redeem within 1.25x of a plain ERC4626");
     }
 
@@ -92,7 +97,7 @@ contract VaultGasTest is BaseTest {
         vm.prank(ONBEHALF);
         vault.mint(10e24, ONBEHALF);
         uint256 ours = vm.snapshotGasLastCall(GROUP, "mint");
-        vm.snapshotValue(GROUP, "mint_ratio_x1000", ours * 1000 / base);
+        _snapshotRatio("mint", ours, base);
     }
 
     function test_gas_redeemFromIdle() public {
@@ -102,7 +107,7 @@ contract VaultGasTest is BaseTest {
         vm.prank(SUPPLIER);
         vault.redeem(100e24, OUR_RECEIVER, SUPPLIER);
         uint256 ours = vm.snapshotGasLastCall(GROUP, "redeem_from_idle");
-        vm.snapshotValue(GROUP, "redeem_from_idle_ratio_x1000", ours * 1000 / base);
+        _snapshotRatio("redeem_from_idle", ours, base);
         assertLe(ours * 100, base * 125, "redeem from idle within 1.25x of a plain ERC4626");
     }
 
@@ -113,7 +118,7 @@ contract VaultGasTest is BaseTest {
         vm.prank(SUPPLIER);
         vault.withdraw(100e18, OUR_RECEIVER, SUPPLIER);
         uint256 ours = vm.snapshotGasLastCall(GROUP, "withdraw_from_idle");
-        vm.snapshotValue(GROUP, "withdraw_from_idle_ratio_x1000", ours * 1000 / base);
+        _snapshotRatio("withdraw_from_idle", ours, base);
     }
 
     function test_gas_redeemWithUnwind() public {
@@ -124,7 +129,7 @@ contract VaultGasTest is BaseTest {
         vm.prank(SUPPLIER);
         vault.redeem(500e24, OUR_RECEIVER, SUPPLIER);
         uint256 ours = vm.snapshotGasLastCall(GROUP, "redeem_with_unwind");
-        vm.snapshotValue(GROUP, "redeem_with_unwind_ratio_x1000", ours * 1000 / base);
+        _snapshotRatio("redeem_with_unwind", ours, base);
     }
 
     function test_gas_allocate() public {
