@@ -303,10 +303,7 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     }
 
     /// @inheritdoc IBallastVault
-    function withdraw(uint256 assets, address receiver, address owner_, uint256 maxLossBps)
-        external
-        returns (uint256)
-    {
+    function withdraw(uint256 assets, address receiver, address owner_, uint256 maxLossBps) external returns (uint256) {
         if (maxLossBps > BPS) revert ErrorsLib.MaxLossOutOfBounds(maxLossBps);
         return _withdrawExact(assets, receiver, owner_, maxLossBps);
     }
@@ -321,10 +318,7 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     }
 
     /// @inheritdoc IBallastVault
-    function redeem(uint256 shares, address receiver, address owner_, uint256 maxLossBps)
-        external
-        returns (uint256)
-    {
+    function redeem(uint256 shares, address receiver, address owner_, uint256 maxLossBps) external returns (uint256) {
         if (maxLossBps > BPS) revert ErrorsLib.MaxLossOutOfBounds(maxLossBps);
         return _redeemExact(shares, receiver, owner_, maxLossBps);
     }
@@ -375,15 +369,16 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         if (IStrategyModule(module).isRiskIncreasing(params)) _checkRiskIncreasingAllowed();
         $.jobExecuted[params.jobId] = true;
 
-        (uint256 preNav,) = _accrueFees();
-        (preLeverage, postLeverage) = IStrategyModule(module).rebalance(params);
+        uint256 preEquity;
+        uint256 postEquity;
+        (preLeverage, postLeverage, preEquity, postEquity) = IStrategyModule(module).rebalance(params);
         // The pre-state bound is checked on the leverage the module found before trading, in this transaction and at
         // the price it traded on (what `state().leverage` reads, without a second valuation); a mismatch reverts the
         // trade with everything else.
         if (preLeverage < params.minPreLeverage || preLeverage > params.maxPreLeverage) {
             revert ErrorsLib.PreStateMismatch(preLeverage, params.minPreLeverage, params.maxPreLeverage);
         }
-        uint256 postNav = totalAssets();
+        (uint256 preNav, uint256 postNav) = _navAround(module, preEquity, postEquity);
         _checkKeeperLoss(preNav, postNav);
 
         emit EventsLib.Rebalanced(params.jobId, module, preNav, postNav, preLeverage, postLeverage, msg.sender);
@@ -416,12 +411,7 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     }
 
     /// @inheritdoc IBallastVault
-    function emergencyDelever(address module)
-        external
-        onlyGuardian
-        onlyEnabled(module)
-        returns (uint256, uint256)
-    {
+    function emergencyDelever(address module) external onlyGuardian onlyEnabled(module) returns (uint256, uint256) {
         // A compromised guardian key must not bleed NAV: the keeper's loss bounds apply.
         return _delever(module, DeleverReason.Guardian, true);
     }
@@ -638,8 +628,8 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         internal
         returns (uint256 shares)
     {
-        (uint256 navBefore, uint256 supply) = _accrueFees();
-        uint256 cost = assets > idle() ? _raiseForWithdraw(assets, owner_, navBefore, maxLossBps) : 0;
+        (uint256 navBefore, uint256 supply, ExitLib.Quote[] memory quotes) = _accrueFeesForExit();
+        uint256 cost = assets > idle() ? _raiseForWithdraw(assets, owner_, navBefore, maxLossBps, quotes) : 0;
         // Priced at NAV before the unwind: the owner is charged what leaves plus what the unwind destroyed.
         shares = VaultMathLib.toSharesUp(assets + cost, navBefore, supply, ConstantsLib.DECIMALS_OFFSET);
         uint256 balance = balanceOf(owner_);
@@ -651,10 +641,14 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     }
 
     /// @dev Unwinds modules until idle covers `assets`; returns the NAV destroyed (checked against the bound).
-    function _raiseForWithdraw(uint256 assets, address owner_, uint256 navBefore, uint256 maxLossBps)
-        internal
-        returns (uint256 cost)
-    {
+    /// `quotes` are the modules' equities and cost bounds read for `navBefore` (the first round uses them).
+    function _raiseForWithdraw(
+        uint256 assets,
+        address owner_,
+        uint256 navBefore,
+        uint256 maxLossBps,
+        ExitLib.Quote[] memory quotes
+    ) internal returns (uint256 cost) {
         bool standard = maxLossBps == type(uint256).max;
         uint256 maxCost;
         // With a caller-chosen bound, a costlier-than-declared unwind may need another round.
@@ -667,7 +661,9 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
                 uint256 grossed = maxLossBps < BPS ? shortfall.mulDiv(BPS, BPS - maxLossBps, Math.Rounding.Ceil) : 0;
                 shortfall = grossed != 0 && grossed < 2 * shortfall ? grossed : 2 * shortfall;
             }
-            maxCost += ExitLib.unwindForShortfall($.modules, shortfall, true);
+            // Later rounds read the modules' equities afresh (empty array).
+            if (round != 0) quotes = new ExitLib.Quote[](0);
+            maxCost += ExitLib.unwindForShortfall($.modules, quotes, shortfall, true);
         }
         cost = VaultMathLib.zeroFloorSub(navBefore, totalAssets());
         if (!standard) maxCost = (assets + cost).mulDiv(maxLossBps, BPS);
@@ -684,9 +680,9 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     {
         uint256 balance = balanceOf(owner_);
         if (shares > balance) revert ERC4626ExceededMaxRedeem(owner_, shares, balance);
-        (uint256 navBefore, uint256 supply) = _accrueFees();
+        (uint256 navBefore, uint256 supply, ExitLib.Quote[] memory quotes) = _accrueFeesForExit();
         uint256 grossAssets = VaultMathLib.toAssetsDown(shares, navBefore, supply, ConstantsLib.DECIMALS_OFFSET);
-        assets = grossAssets - _raiseForRedeem(grossAssets, owner_, navBefore, maxLossBps);
+        assets = grossAssets - _raiseForRedeem(grossAssets, owner_, navBefore, maxLossBps, quotes);
         // Each module rounds its unwound amount down, so a full exit can come up a few wei short of idle:
         // pay what is there (the owner bears that dust, nobody else does).
         assets = Math.min(assets, idle());
@@ -694,13 +690,16 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     }
 
     /// @dev Unwinds modules for the part of `grossAssets` idle does not cover; returns the NAV destroyed.
-    function _raiseForRedeem(uint256 grossAssets, address owner_, uint256 navBefore, uint256 maxLossBps)
-        internal
-        returns (uint256 cost)
-    {
+    function _raiseForRedeem(
+        uint256 grossAssets,
+        address owner_,
+        uint256 navBefore,
+        uint256 maxLossBps,
+        ExitLib.Quote[] memory quotes
+    ) internal returns (uint256 cost) {
         uint256 idleBefore = idle();
         if (grossAssets <= idleBefore) return 0;
-        uint256 maxCost = ExitLib.unwindForShortfall($.modules, grossAssets - idleBefore, false);
+        uint256 maxCost = ExitLib.unwindForShortfall($.modules, quotes, grossAssets - idleBefore, false);
         cost = VaultMathLib.zeroFloorSub(navBefore, totalAssets());
         if (maxLossBps != type(uint256).max) maxCost = grossAssets.mulDiv(maxLossBps, BPS);
         if (cost > maxCost) revert ErrorsLib.ExitLossExceeded(cost, maxCost);
@@ -744,11 +743,36 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         internal
         returns (uint256 preLeverage, uint256 postLeverage)
     {
-        (uint256 preNav,) = _accrueFees();
-        (preLeverage, postLeverage) = IStrategyModule(module).delever(reason);
-        uint256 postNav = totalAssets();
+        uint256 preEquity;
+        uint256 postEquity;
+        (preLeverage, postLeverage, preEquity, postEquity) = IStrategyModule(module).delever(reason);
+        (uint256 preNav, uint256 postNav) = _navAround(module, preEquity, postEquity);
         if (bounded) _checkKeeperLoss(preNav, postNav);
         emit EventsLib.Delevered(module, reason, preNav, postNav, preLeverage, postLeverage, msg.sender);
+    }
+
+    /// @dev NAV before and after a `rebalance`/`delever` of `module`, from the equities the module measured around its
+    /// trade (its `totalAssets` at those two moments), idle and the other modules' `totalAssets`; accrues fees on
+    /// the NAV before. Idle is read once, after the call: a trade moves no assets between module and vault (only
+    /// `allocate` and `unwind` do), and the other modules are untouched by it. Fees accrue here, after the trade,
+    /// on the NAV from before it: the same shares as accruing first, since the trade changes neither supply nor time.
+    function _navAround(address module, uint256 preEquity, uint256 postEquity)
+        internal
+        returns (uint256 preNav, uint256 postNav)
+    {
+        uint256 rest = idle();
+        // `module` is enabled, so with one module it is the only one (`moduleCount` shares the fee fields' slot,
+        // which `_accrueFeesAt` reads anyway; the array's own slot is only read with several modules).
+        if ($.moduleCount > 1) {
+            uint256 length = $.modules.length;
+            for (uint256 i; i < length; ++i) {
+                address other = $.modules[i];
+                if (other != module) rest += IStrategyModule(other).totalAssets();
+            }
+        }
+        preNav = rest + preEquity;
+        postNav = rest + postEquity;
+        _accrueFeesAt(preNav);
     }
 
     /// @dev Enforces the per-call loss bound and spends the rolling loss budget.
@@ -779,15 +803,32 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     function _accrueFees() internal returns (uint256 nav, uint256 supply) {
         nav = totalAssets();
         supply = totalSupply();
+        supply += _accrueFeesAt(nav);
+    }
+
+    /// @dev `_accrueFees` for an exit: also returns each module's equity, as read for the NAV, with its unwind cost
+    /// bound from the same valuation (`totalAssetsAndUnwindCost`, for `ExitLib`).
+    function _accrueFeesForExit() internal returns (uint256 nav, uint256 supply, ExitLib.Quote[] memory quotes) {
+        uint256 length = $.modules.length;
+        quotes = new ExitLib.Quote[](length);
+        nav = idle();
+        for (uint256 i; i < length; ++i) {
+            ExitLib.Quote memory q = quotes[i];
+            (q.equity, q.costBps) = IStrategyModule($.modules[i]).totalAssetsAndUnwindCost();
+            nav += q.equity;
+        }
+        supply = totalSupply();
+        supply += _accrueFeesAt(nav);
+    }
+
+    /// @dev Mints the fee shares accrued at NAV `nav` (read by the caller) and returns how many.
+    function _accrueFeesAt(uint256 nav) internal returns (uint256 feeShares) {
         // Without fees there is nothing to accrue; `setFees` restarts the clock when fees are switched on.
-        if ($.lastAccrual == block.timestamp || ($.managementFee == 0 && $.performanceFee == 0)) return (nav, supply);
+        if ($.lastAccrual == block.timestamp || ($.managementFee == 0 && $.performanceFee == 0)) return 0;
         (uint256 managementShares, uint256 performanceShares, uint256 newHighWaterMark) = _accruedFeeShares(nav);
         $.lastAccrual = uint40(block.timestamp);
-        uint256 feeShares = managementShares + performanceShares;
-        if (feeShares != 0) {
-            _mint($.feeRecipient, feeShares);
-            supply += feeShares;
-        }
+        feeShares = managementShares + performanceShares;
+        if (feeShares != 0) _mint($.feeRecipient, feeShares);
         if (newHighWaterMark != $.highWaterMark) $.highWaterMark = newHighWaterMark;
         if (feeShares != 0) emit EventsLib.AccrueFees(nav, managementShares, performanceShares, newHighWaterMark);
     }

@@ -57,7 +57,8 @@ enum DeleverReason {
 /// caller, its vault: every mutating function reverts for anyone else. Permissionless actions (ripcord,
 /// dead-man's switch) are entered through the vault, which applies its own checks first.
 /// @dev Modules are added to a vault through the vault's timelock; their code is trusted to report
-/// honestly, and the vault re-checks every keeper action by measuring NAV before and after.
+/// honestly, and the vault re-checks every keeper action on the NAV before and after (the module's own
+/// equity figures from `rebalance`/`delever`, idle and every other module's `totalAssets`).
 interface IStrategyModule {
     /// @notice The vault this module serves; the only address allowed to call its mutating functions.
     function vault() external view returns (address);
@@ -82,6 +83,11 @@ interface IStrategyModule {
     /// standard exit whose realised cost exceeds it (the max-loss overloads accept more).
     function unwindCostBps() external view returns (uint256);
 
+    /// @notice `totalAssets()` and `unwindCostBps()` from one valuation, as an exit needs both (the vault reads them
+    /// together for the exit's NAV instead of valuing the position twice).
+    /// @dev MUST NOT revert; MUST return what the two views return in the same state.
+    function totalAssetsAndUnwindCost() external view returns (uint256 equity, uint256 costBps);
+
     /// @notice Whether a keeper rebalance with these parameters would raise risk (lever up).
     function isRiskIncreasing(RebalanceParams calldata params) external view returns (bool);
 
@@ -99,12 +105,22 @@ interface IStrategyModule {
     function unwind(uint256 fraction) external returns (uint256 assetsOut);
 
     /// @notice Moves leverage toward target within the module's limits.
+    /// @dev The equities are what `totalAssets` returns just before and just after the trade, measured by the
+    /// module inside the call (same price, same rounding): the vault bounds the keeper's loss on them instead of
+    /// reading `totalAssets` around the call.
     /// @return preLeverage Leverage before the call (WAD).
     /// @return postLeverage Leverage after the call (WAD).
-    function rebalance(RebalanceParams calldata params) external returns (uint256 preLeverage, uint256 postLeverage);
+    /// @return preEquity `totalAssets()` before the trade.
+    /// @return postEquity `totalAssets()` after the trade.
+    function rebalance(RebalanceParams calldata params)
+        external
+        returns (uint256 preLeverage, uint256 postLeverage, uint256 preEquity, uint256 postEquity);
 
     /// @notice Lowers leverage by a bounded amount for `reason`; reverts when the reason does not hold.
-    function delever(DeleverReason reason) external returns (uint256 preLeverage, uint256 postLeverage);
+    /// @dev Returns the same four figures as `rebalance`.
+    function delever(DeleverReason reason)
+        external
+        returns (uint256 preLeverage, uint256 postLeverage, uint256 preEquity, uint256 postEquity);
 
     /// @notice Validates a new limits blob (module-specific ABI encoding) and says whether it loosens any
     /// limit. Reverts with the module's own error when the limits are inconsistent.

@@ -21,7 +21,12 @@ library EventsLib {
     event Allocated(address indexed module, uint256 assets, uint256 preNav, uint256 postNav, address indexed keeper);
     /// @notice Assets came back from a module to idle.
     event Deallocated(
-        address indexed module, uint256 fraction, uint256 assetsOut, uint256 preNav, uint256 postNav, address indexed caller
+        address indexed module,
+        uint256 fraction,
+        uint256 assetsOut,
+        uint256 preNav,
+        uint256 postNav,
+        address indexed caller
     );
     /// @notice A ripcord, dead-man's-switch or guardian delever landed.
     event Delevered(
@@ -66,7 +71,9 @@ library EventsLib {
     event SetKeeper(address indexed caller, address indexed keeper, bool isKeeper);
     event SetFees(address indexed caller, uint256 managementFee, uint256 performanceFee);
     event SetFeeRecipient(address indexed caller, address indexed feeRecipient);
-    event AccrueFees(uint256 totalAssets, uint256 managementFeeShares, uint256 performanceFeeShares, uint256 highWaterMark);
+    event AccrueFees(
+        uint256 totalAssets, uint256 managementFeeShares, uint256 performanceFeeShares, uint256 highWaterMark
+    );
 
     event SetPaused(address indexed caller, bool paused);
     event Shutdown(address indexed caller);

@@ -13,21 +13,31 @@ import {WAD, BPS} from "./ConstantsLib.sol";
 library ExitLib {
     using Math for uint256;
 
+    /// @notice A module's equity and its declared unwind cost bound, read together
+    /// (`IStrategyModule.totalAssetsAndUnwindCost`): one valuation instead of two.
+    struct Quote {
+        uint256 equity;
+        uint256 costBps;
+    }
+
     /// @notice Unwinds the same fraction of every module with equity so that their equity falls by at
     /// least `shortfall` (grossed up by the modules' declared cost bound when `grossUp`, so that the
     /// proceeds cover it).
-    /// @dev Each module's equity is read once, for the fraction and for the "has equity" test.
+    /// @dev `quotes` are the modules' equities and cost bounds as the vault read them for this exit's NAV (same
+    /// transaction, nothing moved since), in `modules` order; empty to have them read here. Each equity is used for
+    /// the fraction and for the "has equity" test.
     /// @return worstCost The modules' declared worst-case cost for this unwind.
-    function unwindForShortfall(address[] storage modules, uint256 shortfall, bool grossUp)
+    function unwindForShortfall(address[] storage modules, Quote[] memory quotes, uint256 shortfall, bool grossUp)
         external
         returns (uint256 worstCost)
     {
-        (uint256[] memory equities, uint256 equity, uint256 weightedCost, uint256 count) = _equitiesAndCost(modules);
+        if (quotes.length == 0) quotes = _quote(modules);
+        (uint256 equity, uint256 weightedCost, uint256 count) = _cost(quotes);
         uint256 fraction;
         (fraction, worstCost) = _fraction(equity, weightedCost, count, shortfall, grossUp);
-        uint256 length = equities.length;
+        uint256 length = quotes.length;
         for (uint256 i; i < length; ++i) {
-            if (equities[i] != 0) IStrategyModule(modules[i]).unwind(fraction);
+            if (quotes[i].equity != 0) IStrategyModule(modules[i]).unwind(fraction);
         }
     }
 
@@ -38,26 +48,29 @@ library ExitLib {
         view
         returns (uint256 fraction, uint256 worstCost)
     {
-        (, uint256 equity, uint256 weightedCost, uint256 count) = _equitiesAndCost(modules);
+        (uint256 equity, uint256 weightedCost, uint256 count) = _cost(_quote(modules));
         return _fraction(equity, weightedCost, count, shortfall, grossUp);
     }
 
-    /// @dev Each module's equity (0 for a module without equity), their sum, the sum of equity * unwindCostBps /
-    /// BPS (each rounded up), and how many modules hold equity.
-    function _equitiesAndCost(address[] storage modules)
-        private
-        view
-        returns (uint256[] memory equities, uint256 equity, uint256 weightedCost, uint256 count)
-    {
+    /// @dev Every module's `totalAssetsAndUnwindCost`, in `modules` order (the vault's exit path reads them the same
+    /// way while summing its NAV).
+    function _quote(address[] storage modules) private view returns (Quote[] memory quotes) {
         uint256 length = modules.length;
-        equities = new uint256[](length);
+        quotes = new Quote[](length);
         for (uint256 i; i < length; ++i) {
-            IStrategyModule module = IStrategyModule(modules[i]);
-            uint256 moduleEquity = module.totalAssets();
+            (quotes[i].equity, quotes[i].costBps) = IStrategyModule(modules[i]).totalAssetsAndUnwindCost();
+        }
+    }
+
+    /// @dev The sum of the equities, the sum of equity * costBps / BPS (each rounded up; only modules with equity
+    /// count), and how many modules hold equity.
+    function _cost(Quote[] memory quotes) private pure returns (uint256 equity, uint256 weightedCost, uint256 count) {
+        uint256 length = quotes.length;
+        for (uint256 i; i < length; ++i) {
+            uint256 moduleEquity = quotes[i].equity;
             if (moduleEquity == 0) continue;
-            equities[i] = moduleEquity;
             equity += moduleEquity;
-            weightedCost += moduleEquity.mulDiv(Math.min(module.unwindCostBps(), BPS), BPS, Math.Rounding.Ceil);
+            weightedCost += moduleEquity.mulDiv(Math.min(quotes[i].costBps, BPS), BPS, Math.Rounding.Ceil);
             ++count;
         }
     }

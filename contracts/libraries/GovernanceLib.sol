@@ -67,6 +67,7 @@ library GovernanceLib {
         $.modules[index] = last;
         $.moduleConfig[last].index = uint64(index + 1);
         $.modules.pop();
+        $.moduleCount = uint8($.modules.length);
         delete $.moduleConfig[module];
         delete $.pendingCap[module];
         delete $.pendingModuleLimits[module];
@@ -297,6 +298,7 @@ library GovernanceLib {
 
     function _addModule(VaultStorage storage $, address module) private {
         $.modules.push(module);
+        $.moduleCount = uint8($.modules.length);
         $.moduleConfig[module] = ModuleConfig({cap: 0, index: uint64($.modules.length), enabled: true});
         emit EventsLib.AddModule(msg.sender, module);
     }
@@ -310,9 +312,8 @@ library GovernanceLib {
 
     function _setLimits(VaultStorage storage $, VaultLimits memory newLimits) private {
         // Keep the budget already spent, measured against the new window from now on.
-        $.lossUsed = uint128(
-            VaultMathLib.decayedLoss($.lossUsed, $.lossUpdatedAt, $.limits.lossBudgetBps, $.limits.lossWindow)
-        );
+        $.lossUsed =
+            uint128(VaultMathLib.decayedLoss($.lossUsed, $.lossUpdatedAt, $.limits.lossBudgetBps, $.limits.lossWindow));
         $.lossUpdatedAt = uint40(block.timestamp);
         $.limits = newLimits;
         // A pending change was checked against the old limits: accepting it later could undo this one.

@@ -7,13 +7,16 @@ import {PendingUint192, PendingAddress, PendingHash} from "./PendingLib.sol";
 /// @notice All of the vault's own state (ERC-20 balances and the owner live in OpenZeppelin's storage).
 /// One struct so that the linked `GovernanceLib` reads and writes the same slots as the vault.
 struct VaultStorage {
-    // Packed in one slot (248 bits): everything a deposit or an exit reads besides the modules.
+    // Packed in one slot (256 bits): everything a deposit or an exit reads besides the modules.
     uint40 lastAccrual;
     uint64 managementFee;
     uint64 performanceFee;
     bool paused;
     bool isShutdown;
     uint64 timelock;
+    // `modules.length` (at most MAX_MODULES), kept beside the fee fields that every keeper trade reads anyway, so
+    // that a trade learns there is no other module to value without reading the array's slot.
+    uint8 moduleCount;
     address feeRecipient;
     address strategist;
     address guardian;

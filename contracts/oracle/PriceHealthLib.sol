@@ -20,7 +20,7 @@ library PriceHealthLib {
     /// @dev Constant within a block: swaps write the block's observation with the tick from before the block's first
     /// swap, so a caller may cache it for the rest of the block.
     function twapPrice(IUniswapV3Pool pool, uint32 window, bool collateralIsToken0) internal view returns (uint256) {
-        (bool ok, int24 tick) = UniswapV3TwapLib.tryMeanTick(pool, window);
+        (bool ok, int24 tick) = UniswapV3TwapLib.tryMeanTickRecent(pool, window);
         return ok ? PoolPriceLib.tickToPrice36Down(tick, collateralIsToken0) : 0;
     }
 

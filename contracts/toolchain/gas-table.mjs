@@ -66,14 +66,23 @@ ${table}
 Reading it: the vault's own overhead (rows without modules) is the fee-accrual check, the pause, shutdown and
 timelock flags (one packed slot), the deposit cap and the module list: about 1.1x. With a module, every entry
 and exit also calls the module for its equity (NAV), and a deposit calls it once more for its price health;
-a plain vault makes neither call. Exits pay a receiver that held no asset before, in both vaults.
+a plain vault makes neither call. An exit reads each module's equity together with its unwind cost bound
+(\`totalAssetsAndUnwindCost\`), so that an exit needing an unwind values the modules once; the test module keeps
+its declared bound in a storage slot of its own, which the idle exits now read too (~2.2k). Exits pay a receiver
+that held no asset before, in both vaults.
 
 ## Leverage module vs a bare contract
 
 From \`snapshots/LeverageGas.json\` (\`test/contracts/strategies/gas/LeverageGas.t.sol\`): the same trades through
 the vault and the Morpho leverage module with every check on, and through a bare contract that makes only the
-Morpho and Uniswap calls (same callbacks), from the same state. The issue's target is 1.3x; it is not met yet.
-See \`strategies/morpho-leverage/README.md\` for where the difference goes.
+Morpho and Uniswap calls (same callbacks), from the same state. The issue's target is 1.3x; it is not met yet
+(it was 1.76x / 2.08x / 1.66x / 1.93x before the module reported its own pre/post equity to the vault and the TWAP
+was read from the pool's newest observations; the exit-safety checks added since cost ~0.2-6k: the lever-up's
+LLTV pre-check, the ripcord's sizing for the better price source and the unwind's dust check on the remainder;
+since then exits read each module's equity and unwind cost bound in one call, \`totalAssetsAndUnwindCost\`, one
+valuation instead of two, trades on a position with debt accrue the market before valuing it, and the vault reads
+its module count from the fee fields' slot).
+See \`strategies/morpho-leverage/README.md\` for where the remaining difference goes.
 
 ${leverageTable}
 `;

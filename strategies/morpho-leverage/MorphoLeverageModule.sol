@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {IMorpho, Id, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {IMorpho, Id, Market, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
 import {
     IMorphoSupplyCollateralCallback,
     IMorphoRepayCallback
@@ -23,6 +23,7 @@ import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
 import {TickMathLib} from "@ballast/libraries/TickMathLib.sol";
 import {WAD, BPS} from "@ballast/libraries/ConstantsLib.sol";
 import {LeverageLimits, LeverageLimitsLib} from "./LeverageLimitsLib.sol";
+import {Valued, LeverageMathLib} from "./LeverageMathLib.sol";
 
 /// @title MorphoLeverageModule
 /// @notice A Ballast strategy module holding a leveraged position on one Morpho Blue market: the vault asset is the
@@ -42,6 +43,7 @@ contract MorphoLeverageModule is
     using MarketParamsLib for MarketParams;
     using MorphoBalancesLib for IMorpho;
     using SharesMathLib for uint256;
+    using LeverageMathLib for Valued;
 
     /* ERRORS */
 
@@ -79,6 +81,16 @@ contract MorphoLeverageModule is
     error DeleverDidNotReduce(uint256 preLeverage, uint256 postLeverage);
     /// @notice `unwind` got a fraction outside (0, 1].
     error InvalidFraction(uint256 fraction);
+    /// @notice A delever's collateral amount is worth no whole loan-token unit at the price, so there is nothing to
+    /// repay (Morpho would refuse the zero repay with "inconsistent input").
+    /// @param amount The collateral amount asked (after the trade-size cap).
+    /// @param price The price it was valued at (Morpho's oracle unit).
+    error DeleverTooSmall(uint256 amount, uint256 price);
+    /// @notice A lever-up whose debt, if the swap costs as much as the slippage bound allows, would exceed what Morpho
+    /// lends against the new collateral (Morpho would refuse the borrow with "insufficient collateral").
+    /// @param worstDebt Debt after the trade at the slippage bound (loan-token units, rounded up).
+    /// @param maxBorrow Collateral after the trade, at the price, times the market's LLTV (rounded down like Morpho).
+    error LeverUpExceedsLltv(uint256 worstDebt, uint256 maxBorrow);
 
     /* EVENTS */
 
@@ -89,7 +101,10 @@ contract MorphoLeverageModule is
 
     /* IMMUTABLES */
 
-    uint256 internal constant ORACLE_PRICE_SCALE = 1e36;
+    uint256 internal constant ORACLE_PRICE_SCALE = LeverageMathLib.ORACLE_PRICE_SCALE;
+    /// @dev Borrow shares an unwind leaves in place instead of repaying: about 10 loan units (Morpho counts 1e6 shares
+    /// per loan unit, plus the interest since the market opened). See `unwind`.
+    uint256 internal constant UNWIND_DUST_SHARES = 10 * SharesMathLib.VIRTUAL_SHARES;
 
     /// @inheritdoc IStrategyModule
     address public immutable vault;
@@ -113,31 +128,40 @@ contract MorphoLeverageModule is
 
     /* STORAGE */
 
-    LeverageLimits internal _limits;
-    /// @notice Timestamp of the last successful keeper rebalance.
-    uint64 public lastRebalance;
-    /// @notice Timestamp of the last ripcord or dead-man's delever; 1 (long past) until the first one.
-    /// @dev Starts at 1, not 0, so that the slot it shares with `lastRebalance` is never zero: the first keeper
-    /// rebalance then pays a 2.9k rewrite instead of a 20k zero-to-nonzero write.
-    uint64 public lastEmergencyDelever;
+    /// @dev The limits and the two timestamps, in three slots (see `StoredLimits`).
+    StoredLimits internal _stored;
 
     /* TRANSIENT */
 
     /// @dev The pool TWAP read in this transaction, valid while `_twapBlock` is the current `_blockKey()`: a TWAP is
-    /// constant within a block (see `PriceHealthLib.twapPrice`), so the valuation after a trade reuses the one read
-    /// before it. Written by the mutating entry points only (views cannot write); keyed by block number and
-    /// timestamp so that a test moving time inside one transaction never reads a stale one.
+    /// constant within a block (see `PriceHealthLib.twapPrice`), so the vault's NAV read after an `unwind` reuses the
+    /// one `unwind` read. Written by `unwind` only (views cannot write; `rebalance`/`delever` read the TWAP once and
+    /// nothing values the module after them in the same call); keyed by block number and timestamp so that a test
+    /// moving time inside one transaction never reads a stale one.
     uint256 transient _twapBlock;
     uint256 transient _twapCached;
 
     /* TYPES */
 
-    /// @dev A position valued at one price. `debtInAssets` rounds up, so equity and leverage err against the holder.
-    struct Valued {
-        uint256 collateral;
-        uint256 debt;
-        uint256 debtInAssets;
-        uint256 leverage;
+    /// @dev `LeverageLimits` as stored, with the two timestamps in the 80 bits the third slot leaves free: every
+    /// trade reads all three slots and writes one timestamp, so they cost no extra cold read. `lastEmergencyDelever`
+    /// starts at 1 (long past) so that the slot is never zero.
+    struct StoredLimits {
+        uint64 minLeverage;
+        uint64 targetLeverage;
+        uint64 maxLeverage;
+        uint64 ripcordLeverage;
+        uint128 maxTradeSize;
+        uint128 ripcordMaxTradeSize;
+        uint16 maxSlippageBps;
+        uint16 ripcordSlippageBps;
+        uint16 maxOracleDeviationBps;
+        uint32 cooldown;
+        uint32 ripcordCooldown;
+        uint32 maxOracleStaleness;
+        uint32 deadManDelay;
+        uint40 lastRebalance;
+        uint40 lastEmergencyDelever;
     }
 
     /* CONSTRUCTOR */
@@ -174,7 +198,7 @@ contract MorphoLeverageModule is
         feed = oracle_.feed();
         scaleFactor = oracle_.scaleFactor();
         twapWindow = oracle_.twapWindow();
-        lastEmergencyDelever = 1;
+        _stored.lastEmergencyDelever = 1;
 
         _setLimits(initialLimits);
         // Morpho pulls collateral in `supplyCollateral` and the loan token in `repay`.
@@ -191,8 +215,7 @@ contract MorphoLeverageModule is
 
     /// @inheritdoc IStrategyModule
     function totalAssets() external view returns (uint256) {
-        Valued memory v = _value(_priceFrom(_health()));
-        return v.collateral > v.debtInAssets ? v.collateral - v.debtInAssets : 0;
+        return _value(_priceFrom(_health()), false).equity();
     }
 
     /// @inheritdoc IStrategyModule
@@ -206,7 +229,7 @@ contract MorphoLeverageModule is
     function state() external view returns (ModuleState memory s) {
         PriceHealth memory h = _health();
         uint256 price = _priceFrom(h);
-        s = _toState(_value(price), price);
+        s = _toState(_value(price, false), price);
         s.oracleUpdatedAt = h.feedUpdatedAt;
         s.oracleHealthy = h.healthy;
     }
@@ -217,13 +240,14 @@ contract MorphoLeverageModule is
     /// plus 1 bp for rounding. Not enforced by the module (unwinds must work without the oracle): the vault measures
     /// the realised cost and refuses a standard exit above this bound. BPS when equity is zero.
     function unwindCostBps() external view returns (uint256) {
-        LeverageLimits storage l = _limits;
-        Valued memory v = _value(_priceFrom(_health()));
-        if (v.debtInAssets == 0) return 0;
-        if (v.collateral <= v.debtInAssets) return BPS;
-        uint256 equity = v.collateral - v.debtInAssets;
-        if (v.debtInAssets / equity >= BPS) return BPS;
-        return Math.min(v.debtInAssets.mulDiv(l.maxSlippageBps, equity, Math.Rounding.Ceil) + 1, BPS);
+        return _value(_priceFrom(_health()), false).unwindCostBps(_stored.maxSlippageBps);
+    }
+
+    /// @inheritdoc IStrategyModule
+    function totalAssetsAndUnwindCost() external view returns (uint256 equity, uint256 costBps) {
+        // `_health` has warmed the limits' third slot, which holds `maxSlippageBps`.
+        Valued memory v = _value(_priceFrom(_health()), false);
+        return (v.equity(), v.unwindCostBps(_stored.maxSlippageBps));
     }
 
     /// @inheritdoc IStrategyModule
@@ -235,10 +259,12 @@ contract MorphoLeverageModule is
     /// @dev The prediction trades at the oracle price with the full `maxSlippageBps`: the worst post-state the
     /// rebalance can leave (for a lever-up, the highest leverage; for a delever, the least reduction).
     function previewRebalance(RebalanceParams calldata params) external view returns (ModuleState memory s) {
-        LeverageLimits memory l = _limits;
+        StoredLimits memory l = _stored;
         PriceHealth memory h = _health();
-        (uint256 price, Valued memory pre, uint256 amount) = _planRebalance(params, l, h);
-        Valued memory post = _predict(pre, params.leverUp, amount, price, l.maxSlippageBps);
+        uint256 price = _rebalancePrice(params, l, h);
+        Valued memory pre = _value(price, false);
+        uint256 amount = _checkRebalance(params, l, pre, price);
+        Valued memory post = pre.predict(params.leverUp, amount, price, l.maxSlippageBps);
         _checkPostLeverage(params.leverUp, pre.leverage, post.leverage, l);
         s = _toState(post, price);
         s.oracleUpdatedAt = h.feedUpdatedAt;
@@ -250,17 +276,27 @@ contract MorphoLeverageModule is
     function checkLimits(bytes calldata newLimits) external view returns (bool loosens) {
         LeverageLimits memory next = abi.decode(newLimits, (LeverageLimits));
         LeverageLimitsLib.validate(next, lltv);
-        return LeverageLimitsLib.loosens(_limits, next);
+        return LeverageLimitsLib.loosens(_limitsFrom(_stored), next);
     }
 
     /// @inheritdoc IStrategyModule
     function limits() external view returns (bytes memory) {
-        return abi.encode(_limits);
+        return abi.encode(_limitsFrom(_stored));
     }
 
     /// @notice The current limits as a struct.
     function leverageLimits() external view returns (LeverageLimits memory) {
-        return _limits;
+        return _limitsFrom(_stored);
+    }
+
+    /// @notice Timestamp of the last successful keeper rebalance.
+    function lastRebalance() external view returns (uint64) {
+        return _stored.lastRebalance;
+    }
+
+    /// @notice Timestamp of the last ripcord or dead-man's delever; 1 (long past) until the first one.
+    function lastEmergencyDelever() external view returns (uint64) {
+        return _stored.lastEmergencyDelever;
     }
 
     /* VAULT ENTRY POINTS */
@@ -274,18 +310,30 @@ contract MorphoLeverageModule is
     /// @inheritdoc IStrategyModule
     /// @dev Repays `fraction` of the borrow shares (rounded up) through the repay callback, which buys exactly the
     /// repaid loan amount on the pool with collateral withdrawn straight to the pool, then withdraws the rest of
-    /// `fraction` of the collateral (rounded down) to the vault. No oracle read: the only bound here is that the swap
-    /// never takes more than this fraction's collateral; the vault bounds the realised cost (`unwindCostBps`).
+    /// `fraction` of the collateral (rounded down) to the vault. No valuation and no price bound: the only bound here
+    /// is that the swaps never take more than this fraction's collateral; the vault bounds the realised cost
+    /// (`unwindCostBps`). Two dust cases, where Morpho's roundings of a loan unit outweigh the amounts:
+    /// - a debt share under `UNWIND_DUST_SHARES` (~10 loan units) is left in place, because Morpho rounds a repay by
+    ///   shares up to whole loan units and a dust exit's collateral may not buy them. NAV-neutral: the vault pays the
+    ///   exiter by NAV, so the collateral not spent on the debt stays with the holders;
+    /// - when the debt left behind would fail Morpho's health check on the collateral left behind (e.g. the seed's
+    ///   share after the last holder's exit), the rest of the debt is repaid too, paid from this exit's collateral, so
+    ///   that the final withdrawal cannot fail: the exiter pays that dust debt, the holders keep their collateral.
     function unwind(uint256 fraction) external onlyVault returns (uint256 assetsOut) {
         if (fraction == 0 || fraction > WAD) revert InvalidFraction(fraction);
+        // Not a check (this never reverts): the block's TWAP, read before the swap on the pool slots the vault's NAV
+        // read has just warmed, so the vault's NAV read after the unwind needs no second `observe`.
+        _cacheTwap();
         MarketParams memory marketParams = _marketParams();
         Position memory p = morpho.position(marketId, address(this));
         uint256 collateralOut = uint256(p.collateral).mulDiv(fraction, WAD);
         uint256 shares = uint256(p.borrowShares).mulDiv(fraction, WAD, Math.Rounding.Ceil);
+        if (shares < UNWIND_DUST_SHARES && fraction != WAD) shares = 0;
         uint256 sold;
-        if (shares != 0) {
-            morpho.repay(marketParams, 0, shares, address(this), abi.encode(collateralOut));
-            sold = p.collateral - morpho.position(marketId, address(this)).collateral;
+        if (shares != 0) sold = _repayWithCollateral(marketParams, shares, collateralOut, p.collateral);
+        uint256 sharesLeft = p.borrowShares - shares;
+        if (sharesLeft != 0 && !_healthyAtMorpho(sharesLeft, p.collateral - collateralOut)) {
+            sold += _repayWithCollateral(marketParams, sharesLeft, collateralOut - sold, p.collateral - sold);
         }
         // `sold <= collateralOut`: the swap callback refuses more.
         assetsOut = collateralOut - sold;
@@ -295,20 +343,24 @@ contract MorphoLeverageModule is
     /// @inheritdoc IStrategyModule
     /// @dev Lever-up needs a healthy oracle (`checkedPrice` reverts with the oracle's error); a delever runs on the
     /// conservative valuation price. Refused at or above the ripcord leverage.
+    /// The equities are `totalAssets` before and after: the trade price is the valuation price (the feed price when
+    /// healthy, which a lever-up requires; the conservative one for a delever).
     function rebalance(RebalanceParams calldata params)
         external
         onlyVault
-        returns (uint256 preLeverage, uint256 postLeverage)
+        returns (uint256 preLeverage, uint256 postLeverage, uint256 preEquity, uint256 postEquity)
     {
-        LeverageLimits memory l = _limits;
-        (uint256 price, Valued memory pre, uint256 amount) = _planRebalance(params, l, _healthAndCacheTwap());
+        StoredLimits memory l = _stored;
+        uint256 price = _rebalancePrice(params, l, _health());
+        Valued memory pre = _valueForTrade(price);
+        uint256 amount = _checkRebalance(params, l, pre, price);
         if (params.leverUp) _leverUp(amount, price, l.maxSlippageBps);
         else _delever(pre.debt, amount, price, l.maxSlippageBps);
 
-        preLeverage = pre.leverage;
-        postLeverage = _value(price).leverage;
+        Valued memory post = _value(price, true);
+        (preLeverage, postLeverage, preEquity, postEquity) = (pre.leverage, post.leverage, pre.equity(), post.equity());
         _checkPostLeverage(params.leverUp, preLeverage, postLeverage, l);
-        lastRebalance = uint64(block.timestamp);
+        _stored.lastRebalance = uint40(block.timestamp);
     }
 
     /// @inheritdoc IStrategyModule
@@ -317,11 +369,17 @@ contract MorphoLeverageModule is
     /// most `maxTradeSize` toward target. Both share `ripcordCooldown`. Guardian: at most `maxTradeSize` toward target
     /// (toward `minLeverage` when already at or below target). All price at the conservative valuation price and
     /// never pass their destination at the oracle price.
-    function delever(DeleverReason reason) external onlyVault returns (uint256 preLeverage, uint256 postLeverage) {
-        LeverageLimits memory l = _limits;
-        uint256 price = _deleverPrice(_healthAndCacheTwap());
-        Valued memory pre = _value(price);
+    function delever(DeleverReason reason)
+        external
+        onlyVault
+        returns (uint256 preLeverage, uint256 postLeverage, uint256 preEquity, uint256 postEquity)
+    {
+        StoredLimits memory l = _stored;
+        PriceHealth memory h = _health();
+        uint256 price = _deleverPrice(h);
+        Valued memory pre = _valueForTrade(price);
         preLeverage = pre.leverage;
+        preEquity = pre.equity();
 
         uint256 maxSize = l.maxTradeSize;
         uint256 slippageBps = l.maxSlippageBps;
@@ -332,8 +390,8 @@ contract MorphoLeverageModule is
             maxSize = l.ripcordMaxTradeSize;
             slippageBps = l.ripcordSlippageBps;
         } else if (reason == DeleverReason.DeadMansSwitch) {
-            if (block.timestamp < uint256(lastRebalance) + l.deadManDelay) {
-                revert DeadMansSwitchNotArmed(lastRebalance, l.deadManDelay, block.timestamp);
+            if (block.timestamp < uint256(l.lastRebalance) + l.deadManDelay) {
+                revert DeadMansSwitchNotArmed(l.lastRebalance, l.deadManDelay, block.timestamp);
             }
             if (preLeverage <= l.maxLeverage) revert LeverageNotAboveBand(preLeverage, l.maxLeverage);
             _useEmergencyCooldown(l);
@@ -341,10 +399,13 @@ contract MorphoLeverageModule is
             destination = l.minLeverage;
         }
 
-        uint256 amount = Math.min(maxSize, _sizeToReach(pre, destination));
+        // Sized for the better of the two sources: when the valuation price is the lower one, the pool may pay more.
+        uint256 bestPrice = Math.max(h.feedPrice, h.twapPrice);
+        uint256 amount = Math.min(maxSize, pre.sizeToReach(destination, price, bestPrice));
         if (amount == 0 || pre.debt == 0) revert NothingToDelever(preLeverage, destination);
         _delever(pre.debt, amount, price, slippageBps);
-        postLeverage = _value(price).leverage;
+        Valued memory post = _value(price, true);
+        (postLeverage, postEquity) = (post.leverage, post.equity());
         if (postLeverage >= preLeverage) revert DeleverDidNotReduce(preLeverage, postLeverage);
     }
 
@@ -394,7 +455,7 @@ contract MorphoLeverageModule is
 
     /// @dev Buys `amount` collateral with borrowed loan token, paying at most oracle price * (1 + slippage).
     function _leverUp(uint256 amount, uint256 price, uint256 slippageBps) internal {
-        uint256 maxIn = amount.mulDiv(price, ORACLE_PRICE_SCALE).mulDiv(BPS + slippageBps, BPS);
+        uint256 maxIn = LeverageMathLib.maxLoanIn(amount, price, slippageBps);
         morpho.supplyCollateral(_marketParams(), amount, address(this), abi.encode(maxIn));
         emit Traded(true, amount, maxIn);
     }
@@ -403,6 +464,7 @@ contract MorphoLeverageModule is
     /// whole debt is repaid by shares when `amount` covers it.
     function _delever(uint256 debt, uint256 amount, uint256 price, uint256 slippageBps) internal {
         uint256 repaid = amount.mulDiv(price, ORACLE_PRICE_SCALE);
+        if (repaid == 0) revert DeleverTooSmall(amount, price);
         MarketParams memory marketParams = _marketParams();
         if (repaid >= debt) {
             uint256 maxIn = debt.mulDiv(ORACLE_PRICE_SCALE, price, Math.Rounding.Ceil).mulDiv(BPS + slippageBps, BPS);
@@ -413,6 +475,26 @@ contract MorphoLeverageModule is
             morpho.repay(marketParams, repaid, 0, address(this), abi.encode(maxIn));
         }
         emit Traded(false, amount, repaid);
+    }
+
+    /// @dev Repays `shares` of debt through the repay callback, selling at most `maxIn` collateral for it; returns the
+    /// collateral sold (the position held `collateralBefore`).
+    function _repayWithCollateral(MarketParams memory marketParams, uint256 shares, uint256 maxIn, uint256 collateralBefore)
+        internal
+        returns (uint256 sold)
+    {
+        morpho.repay(marketParams, 0, shares, address(this), abi.encode(maxIn));
+        sold = collateralBefore - morpho.position(marketId, address(this)).collateral;
+    }
+
+    /// @dev Morpho's own health check (`Morpho._isHealthy`) of `borrowShares` against `collateral`, on the market's
+    /// totals (accrued by the repay just made) and the market oracle's `price()`. Only called while borrow shares remain
+    /// after this transaction's repay, where Morpho reads that same price in its own check anyway: no new dependence.
+    function _healthyAtMorpho(uint256 borrowShares, uint256 collateral) internal view returns (bool) {
+        Market memory m = morpho.market(marketId);
+        uint256 borrowed = borrowShares.toAssetsUp(m.totalBorrowAssets, m.totalBorrowShares);
+        uint256 maxBorrow = collateral.mulDiv(oracle.price(), ORACLE_PRICE_SCALE).mulDiv(lltv, WAD);
+        return maxBorrow >= borrowed;
     }
 
     /// @dev `collateralOut`: buy collateral with the loan token (lever up), else buy the loan token with collateral.
@@ -430,28 +512,41 @@ contract MorphoLeverageModule is
 
     /* INTERNAL: CHECKS */
 
-    /// @dev The checks shared by `rebalance` and `previewRebalance`, in the order a keeper most needs to see them.
-    /// `h` is the price health read once by the caller.
-    function _planRebalance(RebalanceParams calldata params, LeverageLimits memory l, PriceHealth memory h)
+    /// @dev The checks shared by `rebalance` and `previewRebalance`, in the order a keeper most needs to see them,
+    /// part 1: the cooldown, then the trade price (`h` is the price health read once by the caller).
+    function _rebalancePrice(RebalanceParams calldata params, StoredLimits memory l, PriceHealth memory h)
         internal
         view
-        returns (uint256 price, Valued memory pre, uint256 amount)
+        returns (uint256)
     {
-        if (block.timestamp < uint256(lastRebalance) + l.cooldown) {
-            revert CooldownActive(lastRebalance, l.cooldown, block.timestamp);
+        if (block.timestamp < uint256(l.lastRebalance) + l.cooldown) {
+            revert CooldownActive(l.lastRebalance, l.cooldown, block.timestamp);
         }
-        price = params.leverUp ? _checkedPrice(h, l) : _deleverPrice(h);
-        pre = _value(price);
+        return params.leverUp ? _checkedPrice(h, l) : _deleverPrice(h);
+    }
+
+    /// @dev Part 2, on the position `pre` valued at `price`: ripcord level, direction, size, Morpho's borrow bound.
+    function _checkRebalance(RebalanceParams calldata params, StoredLimits memory l, Valued memory pre, uint256 price)
+        internal
+        view
+        returns (uint256 amount)
+    {
         if (pre.leverage >= l.ripcordLeverage) revert LeverageAboveRipcord(pre.leverage, l.ripcordLeverage);
         if (params.leverUp ? pre.leverage >= l.targetLeverage : pre.leverage <= l.targetLeverage) {
             revert WrongDirection(params.leverUp, pre.leverage, l.targetLeverage);
         }
         amount = Math.min(params.amount, l.maxTradeSize);
         if (amount == 0) revert ErrorsLib.ZeroAmount();
+        if (params.leverUp) {
+            // Morpho's borrow check, on the worst debt the swap bound allows (+1 for the borrow shares' round-up).
+            uint256 worstDebt = pre.debt + LeverageMathLib.maxLoanIn(amount, price, l.maxSlippageBps) + 1;
+            uint256 maxBorrow = (pre.collateral + amount).mulDiv(price, ORACLE_PRICE_SCALE).mulDiv(lltv, WAD);
+            if (worstDebt > maxBorrow) revert LeverUpExceedsLltv(worstDebt, maxBorrow);
+        }
     }
 
     /// @dev Never past target; and inside the band or strictly closer to target.
-    function _checkPostLeverage(bool leverUp, uint256 pre, uint256 post, LeverageLimits memory l) internal pure {
+    function _checkPostLeverage(bool leverUp, uint256 pre, uint256 post, StoredLimits memory l) internal pure {
         bool notPast = leverUp ? post <= l.targetLeverage : post >= l.targetLeverage;
         bool inBand = post >= l.minLeverage && post <= l.maxLeverage;
         bool closer = leverUp ? post > pre : post < pre;
@@ -460,17 +555,43 @@ contract MorphoLeverageModule is
         }
     }
 
-    function _useEmergencyCooldown(LeverageLimits memory l) internal {
-        if (block.timestamp < uint256(lastEmergencyDelever) + l.ripcordCooldown) {
-            revert RipcordCooldownActive(lastEmergencyDelever, l.ripcordCooldown, block.timestamp);
+    function _useEmergencyCooldown(StoredLimits memory l) internal {
+        if (block.timestamp < uint256(l.lastEmergencyDelever) + l.ripcordCooldown) {
+            revert RipcordCooldownActive(l.lastEmergencyDelever, l.ripcordCooldown, block.timestamp);
         }
-        lastEmergencyDelever = uint64(block.timestamp);
+        _stored.lastEmergencyDelever = uint40(block.timestamp);
     }
 
-    function _setLimits(LeverageLimits memory newLimits) internal {
-        LeverageLimitsLib.validate(newLimits, lltv);
-        _limits = newLimits;
-        emit LimitsSet(newLimits);
+    /// @dev Validates and stores `n`, keeping the timestamps.
+    function _setLimits(LeverageLimits memory n) internal {
+        LeverageLimitsLib.validate(n, lltv);
+        StoredLimits storage st = _stored;
+        (st.minLeverage, st.targetLeverage, st.maxLeverage, st.ripcordLeverage) =
+            (n.minLeverage, n.targetLeverage, n.maxLeverage, n.ripcordLeverage);
+        (st.maxTradeSize, st.ripcordMaxTradeSize) = (n.maxTradeSize, n.ripcordMaxTradeSize);
+        (st.maxSlippageBps, st.ripcordSlippageBps, st.maxOracleDeviationBps) =
+            (n.maxSlippageBps, n.ripcordSlippageBps, n.maxOracleDeviationBps);
+        (st.cooldown, st.ripcordCooldown, st.maxOracleStaleness, st.deadManDelay) =
+            (n.cooldown, n.ripcordCooldown, n.maxOracleStaleness, n.deadManDelay);
+        emit LimitsSet(n);
+    }
+
+    function _limitsFrom(StoredLimits memory st) internal pure returns (LeverageLimits memory) {
+        return LeverageLimits({
+            minLeverage: st.minLeverage,
+            targetLeverage: st.targetLeverage,
+            maxLeverage: st.maxLeverage,
+            ripcordLeverage: st.ripcordLeverage,
+            maxTradeSize: st.maxTradeSize,
+            ripcordMaxTradeSize: st.ripcordMaxTradeSize,
+            maxSlippageBps: st.maxSlippageBps,
+            ripcordSlippageBps: st.ripcordSlippageBps,
+            maxOracleDeviationBps: st.maxOracleDeviationBps,
+            cooldown: st.cooldown,
+            ripcordCooldown: st.ripcordCooldown,
+            maxOracleStaleness: st.maxOracleStaleness,
+            deadManDelay: st.deadManDelay
+        });
     }
 
     /* INTERNAL: PRICES AND POSITION */
@@ -478,18 +599,17 @@ contract MorphoLeverageModule is
     /// @dev `oracle.health(maxOracleStaleness, maxOracleDeviationBps)`, computed in place with the oracle's library
     /// and this block's TWAP when one was read already. Reads one slot of the limits.
     function _health() internal view returns (PriceHealth memory) {
-        LeverageLimits storage l = _limits;
+        StoredLimits storage l = _stored;
         return PriceHealthLib.withTwap(feed, scaleFactor, _twap(), l.maxOracleStaleness, l.maxOracleDeviationBps);
     }
 
-    /// @dev `_health`, leaving the TWAP in transient storage for the rest of the transaction (mutating paths only).
-    function _healthAndCacheTwap() internal returns (PriceHealth memory) {
+    /// @dev Reads the pool TWAP into transient storage unless this block's is there already. Never reverts.
+    function _cacheTwap() internal {
         uint256 key = _blockKey();
         if (_twapBlock != key) {
             _twapCached = PriceHealthLib.twapPrice(pool, twapWindow, collateralIsToken0);
             _twapBlock = key;
         }
-        return _health();
     }
 
     /// @dev The pool TWAP (0 when unavailable): this block's cached one, else read from the pool.
@@ -505,7 +625,7 @@ contract MorphoLeverageModule is
     /// @dev `oracle.checkedPrice`: the feed price when healthy. Otherwise the oracle's own checked read is called for
     /// its precise error (`StalePrice`, `InvalidPrice`, `PriceDeviationTooHigh`, the pool's `OLD`); it cannot succeed
     /// where `health` is unhealthy (same inputs), but if it did, the lever-up would still be refused.
-    function _checkedPrice(PriceHealth memory h, LeverageLimits memory l) internal view returns (uint256) {
+    function _checkedPrice(PriceHealth memory h, StoredLimits memory l) internal view returns (uint256) {
         if (h.healthy) return h.feedPrice;
         oracle.checkedPrice(l.maxOracleStaleness, l.maxOracleDeviationBps);
         revert ErrorsLib.OracleUnhealthy(address(oracle));
@@ -525,54 +645,39 @@ contract MorphoLeverageModule is
     }
 
     /// @dev The position with Morpho's interest accrued to now, valued at `price`. One `position` read; the debt is
-    /// `MorphoBalancesLib.expectedBorrowAssets` (market balances accrued to now, shares rounded up), skipped without
-    /// borrow shares.
-    function _value(uint256 price) internal view returns (Valued memory v) {
+    /// the borrow shares at the market's totals accrued to now (rounded up), skipped without borrow shares. The totals
+    /// are read as stored when `accrued` (after a trade, whose `repay`/`borrow` accrued the market in this block),
+    /// else replayed with `MorphoBalancesLib.expectedMarketBalances` (views).
+    function _value(uint256 price, bool accrued) internal view returns (Valued memory) {
         Position memory p = morpho.position(marketId, address(this));
-        v.collateral = p.collateral;
+        uint256 debt;
         if (p.borrowShares != 0) {
-            (,, uint256 totalBorrowAssets, uint256 totalBorrowShares) = morpho.expectedMarketBalances(_marketParams());
-            v.debt = uint256(p.borrowShares).toAssetsUp(totalBorrowAssets, totalBorrowShares);
+            uint256 totalBorrowAssets;
+            uint256 totalBorrowShares;
+            if (accrued) {
+                Market memory m = morpho.market(marketId);
+                (totalBorrowAssets, totalBorrowShares) = (m.totalBorrowAssets, m.totalBorrowShares);
+            } else {
+                (,, totalBorrowAssets, totalBorrowShares) = morpho.expectedMarketBalances(_marketParams());
+            }
+            debt = uint256(p.borrowShares).toAssetsUp(totalBorrowAssets, totalBorrowShares);
         }
-        _finishValue(v, price);
+        return LeverageMathLib.value(p.collateral, debt, price);
     }
 
-    function _finishValue(Valued memory v, uint256 price) internal pure {
-        if (v.debt == 0) v.debtInAssets = 0;
-        else if (price == 0) v.debtInAssets = type(uint256).max;
-        else v.debtInAssets = v.debt.mulDiv(ORACLE_PRICE_SCALE, price, Math.Rounding.Ceil);
-
-        if (v.debtInAssets == 0) v.leverage = WAD;
-        else if (v.debtInAssets >= v.collateral) v.leverage = type(uint256).max;
-        else v.leverage = v.collateral.mulDiv(WAD, v.collateral - v.debtInAssets, Math.Rounding.Ceil);
-    }
-
-    /// @dev The post-trade position at `price` with the full slippage paid.
-    function _predict(Valued memory pre, bool leverUp, uint256 amount, uint256 price, uint256 slippageBps)
-        internal
-        pure
-        returns (Valued memory post)
-    {
-        if (leverUp) {
-            post.collateral = pre.collateral + amount;
-            post.debt = pre.debt
-                + amount.mulDiv(price, ORACLE_PRICE_SCALE, Math.Rounding.Ceil)
-                    .mulDiv(BPS + slippageBps, BPS, Math.Rounding.Ceil);
-        } else {
-            uint256 repaid = Math.min(amount.mulDiv(price, ORACLE_PRICE_SCALE), pre.debt);
-            uint256 sold = repaid.mulDiv(ORACLE_PRICE_SCALE, price, Math.Rounding.Ceil)
-                .mulDiv(BPS + slippageBps, BPS, Math.Rounding.Ceil);
-            post.collateral = pre.collateral > sold ? pre.collateral - sold : 0;
-            post.debt = pre.debt - repaid;
+    /// @dev `_value` before a trade. With debt, the market's interest is accrued first: the trade's own Morpho call
+    /// (`repay`, or `borrow` in the swap callback) would accrue it anyway and then finds nothing left to do, so the
+    /// totals are read as stored instead of replayed in a view (the IRM's `borrowRateView` and the compounding maths);
+    /// same figures. Without debt no market total is needed and nothing is accrued here.
+    function _valueForTrade(uint256 price) internal returns (Valued memory) {
+        Position memory p = morpho.position(marketId, address(this));
+        uint256 debt;
+        if (p.borrowShares != 0) {
+            morpho.accrueInterest(_marketParams());
+            Market memory m = morpho.market(marketId);
+            debt = uint256(p.borrowShares).toAssetsUp(m.totalBorrowAssets, m.totalBorrowShares);
         }
-        _finishValue(post, price);
-    }
-
-    /// @dev Collateral to sell (at zero cost) to take leverage down to `destination`: C - destination * E.
-    function _sizeToReach(Valued memory v, uint256 destination) internal pure returns (uint256) {
-        if (v.debtInAssets >= v.collateral) return v.collateral;
-        uint256 kept = (v.collateral - v.debtInAssets).mulDiv(destination, WAD, Math.Rounding.Ceil);
-        return v.collateral > kept ? v.collateral - kept : 0;
+        return LeverageMathLib.value(p.collateral, debt, price);
     }
 
     function _toState(Valued memory v, uint256 price) internal view returns (ModuleState memory s) {
@@ -580,11 +685,9 @@ contract MorphoLeverageModule is
         s.debt = v.debt;
         s.debtInAssets = v.debtInAssets;
         s.leverage = v.leverage;
-        if (v.collateral == 0) s.ltv = v.debtInAssets == 0 ? 0 : type(uint256).max;
-        else if (v.debtInAssets / v.collateral >= type(uint256).max / WAD) s.ltv = type(uint256).max;
-        else s.ltv = v.debtInAssets.mulDiv(WAD, v.collateral, Math.Rounding.Ceil);
+        s.ltv = v.ltv();
         s.oraclePrice = price;
-        s.lastRebalance = lastRebalance;
+        s.lastRebalance = _stored.lastRebalance;
     }
 
     function _marketParams() internal view returns (MarketParams memory) {

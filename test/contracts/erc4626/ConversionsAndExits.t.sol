@@ -21,9 +21,9 @@ contract ConversionsAndExitsTest is BaseTest {
         super.setUp();
         vm.prank(OWNER);
         vault.setFees(0.02e18, 0.2e18);
-        _deposit(ALICE, 1_000e18);
-        _deposit(BOB, 3_000e18);
-        _allocate(3_600e18);
+        _deposit(ALICE, 1000e18);
+        _deposit(BOB, 3000e18);
+        _allocate(3600e18);
         module.gain(40e18);
         vm.warp(block.timestamp + 7 days);
     }
@@ -66,7 +66,7 @@ contract ConversionsAndExitsTest is BaseTest {
     /// @dev Views price in the pending fee shares exactly: minting them changes no conversion.
     function test_fuzz_convert_pendingFeesPricedExactly(uint256 elapsed, uint256 gained) public {
         vm.warp(block.timestamp + bound(elapsed, 1, 3 * 365 days));
-        module.gain(bound(gained, 0, 1_000e18));
+        module.gain(bound(gained, 0, 1000e18));
         uint256 assetsBefore = vault.convertToAssets(1e24);
         uint256 sharesBefore = vault.convertToShares(1e18);
         vault.accrueFees();
@@ -89,9 +89,11 @@ contract ConversionsAndExitsTest is BaseTest {
         return bound(shares, minShares, vault.balanceOf(ALICE));
     }
 
-    function test_fuzz_redeem_withUnwind_paysGrossMinusActualCost(uint256 shares, uint256 actualBps, uint256 declaredBps)
-        public
-    {
+    function test_fuzz_redeem_withUnwind_paysGrossMinusActualCost(
+        uint256 shares,
+        uint256 actualBps,
+        uint256 declaredBps
+    ) public {
         (actualBps,) = _setCosts(actualBps, declaredBps, 500);
         shares = _boundUnwindingShares(shares);
         uint256 gross = vault.convertToAssets(shares);
@@ -143,7 +145,9 @@ contract ConversionsAndExitsTest is BaseTest {
     function _unwoundCost() internal returns (uint256 cost) {
         Vm.Log[] memory logs = vm.getRecordedLogs();
         for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics[0] == EventsLib.ExitUnwound.selector) (, cost) = abi.decode(logs[i].data, (uint256, uint256));
+            if (logs[i].topics[0] == EventsLib.ExitUnwound.selector) {
+                (, cost) = abi.decode(logs[i].data, (uint256, uint256));
+            }
         }
     }
 
@@ -153,8 +157,8 @@ contract ConversionsAndExitsTest is BaseTest {
         uint256 declaredBps,
         uint256 maxLossBps
     ) public {
-        declaredBps = bound(declaredBps, 0, 1_000);
-        actualBps = bound(actualBps, 0, 1_000);
+        declaredBps = bound(declaredBps, 0, 1000);
+        actualBps = bound(actualBps, 0, 1000);
         maxLossBps = bound(maxLossBps, 0, 30);
         module.setUnwindCost(actualBps, declaredBps);
         shares = _boundUnwindingShares(shares);
@@ -172,7 +176,9 @@ contract ConversionsAndExitsTest is BaseTest {
 
         uint256 maxCost = gross.mulDiv(maxLossBps, 1e4);
         vm.prank(ALICE);
-        if (cost > maxCost) vm.expectRevert(abi.encodeWithSelector(ErrorsLib.ExitLossExceeded.selector, cost, maxCost));
+        if (cost > maxCost) {
+            vm.expectRevert(abi.encodeWithSelector(ErrorsLib.ExitLossExceeded.selector, cost, maxCost));
+        }
         vault.redeem(shares, ALICE, ALICE, maxLossBps);
 
         // The standard redeem's bound is the declared worst case, the one previewRedeem nets.
@@ -189,7 +195,7 @@ contract ConversionsAndExitsTest is BaseTest {
         uint256 maxLossBps
     ) public {
         // Realised cost within the declared bound (above it, see test_BUG_withdraw_maxLoss_costAboveDeclared_...).
-        (actualBps, declaredBps) = _setCosts(actualBps, declaredBps, 1_000);
+        (actualBps, declaredBps) = _setCosts(actualBps, declaredBps, 1000);
         maxLossBps = bound(maxLossBps, 0, 30);
         assets = bound(assets, vault.idle() + 1, vault.maxWithdraw(ALICE));
 
@@ -203,7 +209,9 @@ contract ConversionsAndExitsTest is BaseTest {
 
         uint256 maxCost = (assets + cost).mulDiv(maxLossBps, 1e4);
         vm.prank(ALICE);
-        if (cost > maxCost) vm.expectRevert(abi.encodeWithSelector(ErrorsLib.ExitLossExceeded.selector, cost, maxCost));
+        if (cost > maxCost) {
+            vm.expectRevert(abi.encodeWithSelector(ErrorsLib.ExitLossExceeded.selector, cost, maxCost));
+        }
         vault.withdraw(assets, RECEIVER, ALICE, maxLossBps);
         if (cost <= maxCost) assertEq(asset.balanceOf(RECEIVER), assets, "exact assets delivered (bounded)");
     }

@@ -181,7 +181,7 @@ abstract contract ERC4626PropertiesTest is BaseTest {
     function test_fuzz_withdraw_exactlyMax_succeeds(uint256 depositAssets) public {
         uint256 redeemable = vault.previewRedeem(_fundAlice(depositAssets));
         uint256 max = vault.maxWithdraw(ALICE);
-        assertGe(max, redeemable - redeemable / 1_000 - 2, "maxWithdraw far below what a redeem pays");
+        assertGe(max, redeemable - redeemable / 1000 - 2, "maxWithdraw far below what a redeem pays");
         vm.prank(ALICE);
         vault.withdraw(max, RECEIVER, ALICE);
         assertEq(asset.balanceOf(RECEIVER), max, "exact assets");
@@ -345,9 +345,11 @@ abstract contract ERC4626PropertiesTest is BaseTest {
         assertEq(vault.balanceOf(ALICE), balance - shares, "owner's shares burned");
     }
 
-    function test_fuzz_redeem_byOperatorWithoutAllowance_reverts(uint256 depositAssets, uint256 shares, uint256 allowance)
-        public
-    {
+    function test_fuzz_redeem_byOperatorWithoutAllowance_reverts(
+        uint256 depositAssets,
+        uint256 shares,
+        uint256 allowance
+    ) public {
         uint256 balance = _fundAlice(depositAssets);
         shares = bound(shares, 1, balance);
         allowance = bound(allowance, 0, shares - 1);

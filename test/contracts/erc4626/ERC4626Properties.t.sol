@@ -29,9 +29,9 @@ contract ERC4626PropertiesLoadedVaultTest is ERC4626PropertiesTest {
         vm.prank(GUARDIAN);
         vault.submitLimits(lim);
 
-        _deposit(ALICE, 1_000e18);
-        _deposit(BOB, 3_000e18);
-        _allocate(3_600e18); // 90% of NAV in the module
+        _deposit(ALICE, 1000e18);
+        _deposit(BOB, 3000e18);
+        _allocate(3600e18); // 90% of NAV in the module
         module.setUnwindCost(30, 50); // real 0.3%, declared bound 0.5%
         module.gain(60e18);
         module.lose(20e18);

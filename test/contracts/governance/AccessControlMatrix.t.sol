@@ -223,7 +223,8 @@ contract AccessControlMatrixTest is BaseTest {
             return Row("transferOwnership", abi.encodeCall(vault.transferOwnership, (NEW_ACCOUNT)), _ownerOnly());
         }
         if (i == 29) {
-            return Row("renounceOwnership", abi.encodeCall(vault.renounceOwnership, ()), _e(RENOUNCE, OUA, OUA, OUA, OUA));
+            return
+                Row("renounceOwnership", abi.encodeCall(vault.renounceOwnership, ()), _e(RENOUNCE, OUA, OUA, OUA, OUA));
         }
         if (i == ROW_ACCEPT_OWNERSHIP) {
             vm.prank(OWNER);

@@ -3,9 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {
-    IStrategyModule, RebalanceParams, ModuleState, DeleverReason
-} from "@ballast/interfaces/IStrategyModule.sol";
+import {IStrategyModule, RebalanceParams, ModuleState, DeleverReason} from "@ballast/interfaces/IStrategyModule.sol";
 import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
 import {WAD, BPS} from "@ballast/libraries/ConstantsLib.sol";
 import {TestToken} from "./TestToken.sol";
@@ -114,6 +112,10 @@ contract ControlledModule is IStrategyModule {
         return declaredUnwindCostBps;
     }
 
+    function totalAssetsAndUnwindCost() external view returns (uint256, uint256) {
+        return (_balance(), declaredUnwindCostBps);
+    }
+
     function isRiskIncreasing(RebalanceParams calldata params) external pure returns (bool) {
         return params.leverUp;
     }
@@ -145,20 +147,32 @@ contract ControlledModule is IStrategyModule {
         IERC20(asset).transfer(vault, assetsOut);
     }
 
-    function rebalance(RebalanceParams calldata) external onlyVault returns (uint256 preLeverage, uint256 postLeverage) {
+    function rebalance(RebalanceParams calldata)
+        external
+        onlyVault
+        returns (uint256 preLeverage, uint256 postLeverage, uint256 preEquity, uint256 postEquity)
+    {
         preLeverage = leverage;
+        preEquity = _balance();
         _applyLoss();
         leverage = nextLeverage;
         lastRebalance = block.timestamp;
         postLeverage = leverage;
+        postEquity = _balance();
     }
 
-    function delever(DeleverReason reason) external onlyVault returns (uint256 preLeverage, uint256 postLeverage) {
+    function delever(DeleverReason reason)
+        external
+        onlyVault
+        returns (uint256 preLeverage, uint256 postLeverage, uint256 preEquity, uint256 postEquity)
+    {
         if (!deleverAllowed) revert DeleverNotAllowed(reason);
         preLeverage = leverage;
+        preEquity = _balance();
         _applyLoss();
         leverage = nextLeverage;
         postLeverage = leverage;
+        postEquity = _balance();
     }
 
     function setLimits(bytes calldata newLimits) external onlyVault {

@@ -216,6 +216,37 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         assertLt(post, 2.01e18, "reached target");
     }
 
+    /// @dev A collateral amount worth less than one loan unit: refused by the module with the numbers, not by Morpho's
+    /// "inconsistent input" on a zero repay.
+    function test_rebalance_delever_revertsOnDustAmount() public {
+        _leveredTo2x();
+        _setPrice(2700e8);
+        _skipBlocks(1 hours);
+        _setPrice(2700e8);
+        RebalanceParams memory p = _params(false, 1e8);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.DeleverTooSmall.selector, 1e8, 2700e8 * 1e16));
+        vault.rebalance(address(module), p);
+    }
+
+    /// @dev A lever-up so large that its debt at the slippage bound would pass the LLTV: refused before any call to
+    /// Morpho with the worst debt and Morpho's lending limit, not by Morpho's "insufficient collateral".
+    function test_rebalance_leverUp_revertsWhenWorstDebtPassesLltv() public {
+        _allocate(100e18);
+        uint256 amount = 600e18;
+        uint256 price = world.oracle.price();
+        uint256 worstDebt = amount * price / 1e36 * (10_000 + _defaultLimits().maxSlippageBps) / 10_000 + 1;
+        uint256 maxBorrow = (100e18 + amount) * price / 1e36 * world.marketParams.lltv / WAD;
+        assertGt(worstDebt, maxBorrow, "sized past the LLTV");
+        RebalanceParams memory p = _params(true, amount);
+        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.LeverUpExceedsLltv.selector, worstDebt, maxBorrow));
+        module.previewRebalance(p);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.LeverUpExceedsLltv.selector, worstDebt, maxBorrow));
+        vault.rebalance(address(module), p);
+        assertEq(module.state().leverage, WAD, "nothing happened");
+    }
+
     function test_previewRebalance_isTheWorstCaseOfRebalance() public {
         _allocate(100e18);
         // The preview trades at the full slippage bound: aim under target so the worst case still fits.

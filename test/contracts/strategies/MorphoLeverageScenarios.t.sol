@@ -9,54 +9,13 @@ import {ChainlinkPriceLib} from "@ballast/oracle/ChainlinkPriceLib.sol";
 import {WAD} from "@ballast/libraries/ConstantsLib.sol";
 import {MorphoLeverageModule} from "@ballast-strategies/morpho-leverage/MorphoLeverageModule.sol";
 import {LeverageLimits} from "@ballast-strategies/morpho-leverage/LeverageLimitsLib.sol";
-import {MorphoLeverageFixture} from "./MorphoLeverageFixture.sol";
+import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
+import {MorphoLeverageScenarioBase} from "./MorphoLeverageScenarioBase.sol";
 
 /// @notice Price paths on the real local world: the arbitrageur moves feed and pool together, a keeper acts, and
-/// leverage, health factor and NAV are checked (and printed) after every step.
-contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
-    uint256 internal constant MIN = 1.7e18;
-    uint256 internal constant TARGET = 2e18;
-    uint256 internal constant MAX = 2.3e18;
-    uint256 internal constant RIPCORD = 2.7e18;
-
-    function setUp() public override {
-        super.setUp();
-        _deposit(ALICE, 100e18);
-        _deposit(BOB, 100e18);
-        _allocate(200e18);
-        _log("allocated (1x)");
-        _rebalance(true, _leverUpAmountTo(TARGET));
-        _log("keeper lever up");
-        assertApproxEqRel(_leverage(), TARGET, 0.01e18, "starts at 2x");
-    }
-
-    /// @dev Feed and pool to `answer`, then time for the cooldown and the TWAP window, with a fresh feed.
-    function _moveAndWait(int256 answer) internal {
-        _setPrice(answer);
-        _skipBlocks(1 hours);
-        _setPrice(answer);
-    }
-
-    function _assertInBand(string memory step) internal view {
-        uint256 lev = _leverage();
-        assertGe(lev, MIN, string.concat(step, ": above the floor"));
-        assertLe(lev, MAX, string.concat(step, ": below the cap"));
-    }
-
-    /// @dev Alice exits in full: she gets her share minus her own unwind cost, Bob's share price does not drop.
-    function _assertFairExit(string memory step) internal {
-        uint256 bobPriceBefore = _sharePrice();
-        uint256 shares = vault.balanceOf(ALICE);
-        uint256 gross = vault.convertToAssets(shares);
-        uint256 cost = gross * module.unwindCostBps() / 10_000;
-        vm.prank(ALICE);
-        uint256 paid = vault.redeem(shares, ALICE, ALICE);
-        assertLe(paid, gross, string.concat(step, ": no more than her share"));
-        assertGe(paid, gross - cost, string.concat(step, ": minus at most the declared unwind cost"));
-        assertGe(_sharePrice() + 1, bobPriceBefore, string.concat(step, ": Bob's share price holds"));
-        _log(string.concat(step, ": Alice exits"));
-    }
-
+/// leverage, health factor and NAV are checked (and printed) after every step; a depositor exits once in every path
+/// (`_assertFairExit`). More paths: MorphoLeveragePricePaths.t.sol.
+contract MorphoLeverageScenariosTest is MorphoLeverageScenarioBase {
     function test_scenario_drop15_oneDeleverBackIntoBand() public {
         _setPrice(2550e8);
         _log("-15%");
@@ -69,13 +28,14 @@ contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
         assertGe(post, TARGET, "not past target");
         _assertInBand("after one delever");
         assertGt(_healthFactor(), 1e18, "healthy");
-        _assertFairExit("-15% delevered");
+        _assertFairExit(ALICE, 5000, "-15% delevered");
     }
 
     function test_scenario_drop15_exitBeforeTheKeeper() public {
         _setPrice(2550e8);
         _log("-15% (oracle disputed: TWAP lags)");
-        _assertFairExit("-15% not delevered");
+        // A full exit here: the whole of Alice's shares, out of band and with the TWAP lagging.
+        _assertFairExit(ALICE, 10_000, "-15% not delevered");
     }
 
     function test_scenario_drop35_keeperRefused_ripcordWorks_noLiquidation() public {
@@ -132,7 +92,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
         Position memory pos = world.morpho.position(world.marketId, address(module));
         assertGt(pos.collateral, 0, "position alive");
         assertGt(_healthFactor(), 1e18, "never liquidatable");
-        _assertFairExit("-35% recovered");
+        _assertFairExit(ALICE, 5000, "-35% recovered");
     }
 
     function test_scenario_rise20_leverUpInChunks() public {
@@ -154,6 +114,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
             assertLe(module.state().collateral - collateralBefore, 12e18, "chunk <= maxTradeSize");
             assertGt(post, pre, "closer to target");
             assertLe(post, TARGET, "never past target");
+            if (chunks == 1) _assertFairExit(BOB, 3000, "+20% mid-chunks");
             _skipBlocks(1 hours);
             _setPrice(3600e8);
         }
@@ -180,7 +141,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
         _log("keeper delever on a stale feed");
         assertLt(post, pre, "delever works");
         assertGe(post, TARGET, "not past target");
-        _assertFairExit("stale feed");
+        _assertFairExit(ALICE, 5000, "stale feed");
     }
 
     function test_scenario_poolPushed5pctBeforeLeverUp_reverts_nothingLost() public {
@@ -199,6 +160,9 @@ contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
         assertEq(afterState.collateral, before.collateral, "collateral untouched");
         assertEq(afterState.debt, before.debt, "debt untouched");
         assertEq(vault.totalAssets(), navBefore, "NAV untouched");
+
+        // An exit against the pushed pool sells collateral above the oracle: the exiter pays nothing, holders gain.
+        _assertFairExit(BOB, 5000, "pool pushed +5%");
     }
 
     function test_scenario_poolPushed5pctBeforeDelever_reverts_nothingLost() public {
@@ -216,6 +180,16 @@ contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
         assertEq(module.state().collateral, before.collateral, "collateral untouched");
         assertEq(module.state().debt, before.debt, "debt untouched");
         assertEq(vault.totalAssets(), navBefore, "NAV untouched");
+
+        // A standard exit against the pushed pool would cost more than the declared bound: refused, nothing lost.
+        uint256 shares = vault.balanceOf(BOB) / 2;
+        vm.prank(BOB);
+        vm.expectPartialRevert(ErrorsLib.ExitLossExceeded.selector);
+        vault.redeem(shares, BOB, BOB);
+        assertEq(vault.totalAssets(), navBefore, "NAV untouched by the refused exit");
+        // Once arbitrage has put the pool back, the same exit is fair.
+        _setPrice(2550e8);
+        _assertFairExit(BOB, 5000, "pool pushed -5%, then arbitraged");
     }
 
     /// @dev One path, one table: the figures the issue's note asks for.
@@ -254,6 +228,6 @@ contract MorphoLeverageScenariosTest is MorphoLeverageFixture {
             _moveAndWait(3000e8);
         }
         _assertInBand("recovered");
-        _assertFairExit("end of path");
+        _assertFairExit(ALICE, 5000, "end of path");
     }
 }

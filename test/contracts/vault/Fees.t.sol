@@ -14,9 +14,7 @@ contract FeesTest is BaseTest {
 
     function test_setFees_aboveCap_reverts() public {
         vm.startPrank(OWNER);
-        vm.expectRevert(
-            abi.encodeWithSelector(ErrorsLib.FeeTooHigh.selector, 0.06e18, ConstantsLib.MAX_MANAGEMENT_FEE)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.FeeTooHigh.selector, 0.06e18, ConstantsLib.MAX_MANAGEMENT_FEE));
         vault.setFees(0.06e18, 0);
         vm.expectRevert(
             abi.encodeWithSelector(ErrorsLib.FeeTooHigh.selector, 0.31e18, ConstantsLib.MAX_PERFORMANCE_FEE)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.28;
 
+import {Vm} from "forge-std/Vm.sol";
 import {BaseTest} from "../BaseTest.sol";
+import {ControlledModule} from "../mocks/ControlledModule.sol";
 import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
 import {EventsLib} from "@ballast/libraries/EventsLib.sol";
 import {VaultLimits} from "@ballast/interfaces/IBallastVault.sol";
@@ -78,6 +80,46 @@ contract KeeperTest is BaseTest {
         assertEq(pre, 1.5e18);
         assertEq(post, 2e18);
         assertTrue(vault.jobExecuted(jobId));
+    }
+
+    /// @dev The NAV around a trade counts every other module's equity; whether there are others comes from the
+    /// vault's module count (kept beside the fee fields), which adding and removing a module keep equal to the list.
+    function test_rebalance_navCountsOtherModules_afterAddAndRemove() public {
+        _allocate(500e18);
+        ControlledModule other = new ControlledModule(address(vault), address(asset));
+        vm.prank(STRATEGIST);
+        vault.submitModule(address(other));
+        vm.warp(block.timestamp + vault.timelock());
+        vault.acceptModule(address(other));
+        vm.prank(STRATEGIST);
+        vault.submitCap(address(other), 200e18);
+        vm.warp(block.timestamp + vault.timelock());
+        vault.acceptCap(address(other));
+        vm.prank(KEEPER);
+        vault.allocate(address(other), 200e18);
+        assertEq(_rebalancePreNav(keccak256("two-modules")), vault.totalAssets(), "NAV with the other module");
+
+        vm.prank(KEEPER);
+        vault.deallocate(address(other), 200e18);
+        vm.prank(STRATEGIST);
+        vault.removeModule(address(other));
+        other.gain(50e18); // equity of a removed module is no longer the vault's
+        assertEq(vault.modules().length, 1, "one module left");
+        assertEq(_rebalancePreNav(keccak256("one-module")), vault.totalAssets(), "NAV without the removed module");
+    }
+
+    function _rebalancePreNav(bytes32 jobId) internal returns (uint256 preNav) {
+        uint256 expected = vault.totalAssets();
+        vm.recordLogs();
+        vm.prank(KEEPER);
+        vault.rebalance(address(module), _params(jobId, true));
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == address(vault) && logs[i].topics[0] == EventsLib.Rebalanced.selector) {
+                (preNav,,,) = abi.decode(logs[i].data, (uint256, uint256, uint256, uint256));
+            }
+        }
+        assertEq(preNav, expected, "preNav is the whole NAV");
     }
 
     function test_rebalance_usedJobId_reverts() public {

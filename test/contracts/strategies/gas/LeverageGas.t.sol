@@ -72,7 +72,7 @@ contract LeverageGasTest is MorphoLeverageFixture {
         uint256 base = vm.snapshotGasLastCall(GROUP, "bare_lever_up_1x_2x");
         assertEq(world.morpho.position(world.marketId, address(bare)).collateral, EQUITY + amount, "same trade");
 
-        _ratio("lever_up_1x_2x_ratio_x1000", ours, base, 1800);
+        _ratio("lever_up_1x_2x_ratio_x1000", ours, base, 1530);
     }
 
     function test_gas_delever_2xTo1_8x() public {
@@ -97,7 +97,7 @@ contract LeverageGasTest is MorphoLeverageFixture {
         bare.delever(repaid);
         uint256 base = vm.snapshotGasLastCall(GROUP, "bare_delever_2x_1_8x");
 
-        _ratio("delever_2x_1_8x_ratio_x1000", ours, base, 2150);
+        _ratio("delever_2x_1_8x_ratio_x1000", ours, base, 1620);
     }
 
     /* RIPCORD / EXIT (the baseline makes the same Morpho and pool calls) */
@@ -123,7 +123,7 @@ contract LeverageGasTest is MorphoLeverageFixture {
         bare.delever(repaid);
         uint256 base = vm.snapshotGasLastCall(GROUP, "bare_ripcord_delever");
 
-        _ratio("ripcord_ratio_x1000", ours, base, 1700);
+        _ratio("ripcord_ratio_x1000", ours, base, 1346);
     }
 
     /// @dev Ours: `vault.redeem` of half the shares (ERC-4626 accounting, share burn, the pro-rata unwind, the loss
@@ -148,7 +148,7 @@ contract LeverageGasTest is MorphoLeverageFixture {
         bare.unwind(bareShares, bareCollateral, BARE_RECEIVER);
         uint256 base = vm.snapshotGasLastCall(GROUP, "bare_unwind");
 
-        _ratio("redeem_with_unwind_ratio_x1000", ours, base, 2000);
+        _ratio("redeem_with_unwind_ratio_x1000", ours, base, 1515);
     }
 
     /* HELPERS */
