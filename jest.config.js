@@ -1,29 +1,24 @@
 // Jest runs the TypeScript sources as native ES modules (NestJS 12 is ESM-only), transpiled by swc.
 // Run it through `npm run test:backend`, which sets NODE_OPTIONS=--experimental-vm-modules.
+import { swcOptions } from './backend/tools/swc-options.mjs';
+
 /** @type {import('jest').Config} */
 const config = {
   roots: ['<rootDir>/test/backend'],
   testMatch: ['**/*.spec.ts'],
   testEnvironment: 'node',
+  // End-to-end suites start Nest apps, BullMQ workers and viem pollers; every one is closed in afterAll, but a
+  // closed ioredis/undici socket can keep the loop alive for a while after the last test. Never let that hang CI.
+  forceExit: true,
+  // anvil, forge and Redis per suite: two at a time on a 2-core machine.
+  maxWorkers: 2,
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // Sources import siblings as `./x.js` (NodeNext); jest resolves the `.ts` file behind it.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: {
-          target: 'es2022',
-          parser: { syntax: 'typescript', decorators: true },
-          // Nest resolves constructor injection from decorator metadata: without it, it injects undefined.
-          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-        },
-        module: { type: 'es6' },
-        sourceMaps: 'inline',
-      },
-    ],
+    '^.+\\.ts$': ['@swc/jest', swcOptions({ sourceMaps: 'inline' })],
   },
 };
 
