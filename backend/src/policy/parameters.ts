@@ -14,8 +14,10 @@ import type { ModuleLimits, PolicyParameters } from './types.js';
  *   a small move right after does not trigger the next one (FLI's 5% with a clamp to the band edge is
  *   the cheapest choice; 1.0 goes straight to target);
  * - recentering due once a day inside the band (FLI's rebalance interval), when more than 0.05x off;
- * - pre-leverage tolerance 0.01x: interest accrual and small price moves between plan and execution
- *   pass, a materially different state reverts on-chain;
+ * - pre-leverage tolerance 0.05x: interest accrual and the price moves of a block or two between plan and
+ *   execution pass (with 0.01x, a market moving ~0.5% a block made every plan stale before it landed, seen
+ *   under npm start's simulator), a materially different state reverts on-chain; the chain's own band,
+ *   target and slippage checks apply whatever the pre-state;
  * - oracle older than 1 hour is distrusted even if the chain still calls it healthy;
  * - volatility: λ = 0.94 per hour (half-life ≈ 11 h), at least 10 returns, a 3-sigma fall over one day
  *   must stay below the ripcord.
@@ -24,7 +26,7 @@ export const DEFAULT_POLICY_PARAMETERS: PolicyParameters = Object.freeze({
   recenteringSpeed: WAD / 2n,
   recenterIntervalSeconds: 86_400n,
   recenterThreshold: 5n * 10n ** 16n,
-  preLeverageTolerance: 10n ** 16n,
+  preLeverageTolerance: 5n * 10n ** 16n,
   minTradeSize: 0n,
   maxOracleAgeSeconds: 3_600n,
   volatility: Object.freeze({

@@ -183,8 +183,8 @@ describe('planRebalance - trade size and chunking', () => {
 
   it('bounds the pre-leverage around the current one and on the right side of the target', () => {
     const up = expectRebalance(planRebalance(inputAt('1.6')));
-    expect(up.minPreLeverage).toBe(x('1.59'));
-    expect(up.maxPreLeverage).toBe(x('1.61'));
+    expect(up.minPreLeverage).toBe(x('1.55'));
+    expect(up.maxPreLeverage).toBe(x('1.65'));
     const tight = { ...STATIC_PARAMETERS, preLeverageTolerance: x('0.5') };
     const down = expectRebalance(planRebalance(inputAt('2.4', { parameters: tight })));
     expect(down.minPreLeverage).toBe(x('2') + 1n);

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Address, Block } from 'viem';
+import type { ServiceConfig } from '../config/config.js';
+import { CONFIG } from '../core/tokens.js';
+import { createChainClients, type ChainClients } from './chain.js';
+import { VaultReader } from './vault-reader.js';
+
+/** Owns the viem clients, the vault reader and the chain head. */
+@Injectable()
+export class ChainService implements OnApplicationShutdown {
+  private readonly logger = new Logger(ChainService.name);
+  readonly clients: ChainClients;
+  readonly reader: VaultReader;
+  private head: { number: bigint; timestamp: bigint; seenAt: number } | null = null;
+  private readonly headListeners = new Set<(block: Block) => void>();
+  private unwatch: (() => void) | null = null;
+
+  constructor(@Inject(CONFIG) readonly config: ServiceConfig) {
+    this.clients = createChainClients(config);
+    this.reader = new VaultReader(this.clients.publicClient, config.multicall3);
+  }
+
+  get publicClient() {
+    return this.clients.publicClient;
+  }
+
+  /** The latest block seen by the watcher (null before the first). */
+  latestHead() {
+    return this.head;
+  }
+
+  /** Checks that the RPC serves the configured chain; throws a message naming both ids otherwise. */
+  async verifyChain(): Promise<void> {
+    const id = await this.publicClient.getChainId();
+    if (id !== this.config.chainId) {
+      throw new Error(`the RPC at ${this.config.rpcUrls.join(', ')} serves chain ${id}, but BALLAST_CHAIN_ID is ${this.config.chainId}`);
+    }
+  }
+
+  /** Starts following new blocks (polling); listeners hear each new head once. */
+  watchHeads(): void {
+    if (this.unwatch) return;
+    this.unwatch = this.publicClient.watchBlocks({
+      emitMissed: false,
+      onBlock: (block) => {
+        this.head = { number: block.number!, timestamp: block.timestamp, seenAt: Date.now() };
+        for (const listener of this.headListeners) listener(block);
+      },
+      onError: (error) => this.logger.warn(`block watcher: ${error.message.split('\n')[0]}`),
+    });
+  }
+
+  onHead(listener: (block: Block) => void): () => void {
+    this.headListeners.add(listener);
+    return () => this.headListeners.delete(listener);
+  }
+
+  isKeeper(address: Address): boolean {
+    return this.clients.keepers.has(address);
+  }
+
+  onApplicationShutdown(): void {
+    this.unwatch?.();
+  }
+}

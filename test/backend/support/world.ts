@@ -1,0 +1,1 @@
+export * from '../../../backend/src/localnet/world.js';
