@@ -80,11 +80,14 @@ describe('the service keeps leverage in its band on a live local world', () => {
     await world.warp(Number(l.cooldown) + 1);
     const from = await world.client.getBlockNumber();
     await world.movePrice(0.85);
-    expect((await state()).leverage).toBeGreaterThan(l.maxLeverage);
+    // The keeper may act within a block of the feed update, before this test could read the state: the
+    // leverage the move produced is the one the contract recorded in the event.
     const logs = await waitFor('a delever', async () => {
       const r = (await events(from)).rebalanced;
       return r.length > 0 ? r : undefined;
     });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.args.preLeverage).toBeGreaterThan(l.maxLeverage);
     expect(logs[0]!.args.postLeverage).toBeLessThan(logs[0]!.args.preLeverage!);
     const s = await state();
     expect(s.leverage).toBeLessThanOrEqual(l.maxLeverage);
@@ -102,28 +105,36 @@ describe('the service keeps leverage in its band on a live local world', () => {
     await world.warp(Number(l.cooldown) + 1);
     const staleAt = await world.timestamp();
     const answer = await world.feedAnswer();
+    const ltvAtAnswer = (await state()).ltv;
     await world.warp(2 * 3600);
     // Price up 40% but the feed keeps its old timestamp: leverage falls below the band.
+    // A stale feed is valued at min(feed, TWAP): let the TWAP window (10 min) catch up with the pool, so the
+    // position is valued at the higher price too and its leverage is below the band.
+    const nonce = await keeperNonce();
     await world.setStalePrice((answer * 14n) / 10n, staleAt);
+    await world.warp(660);
     const low = await state();
     expect(low.oracleHealthy).toBe(false);
-    const nonce = await keeperNonce();
-    if (low.leverage < l.minLeverage) {
-      await new Promise((r) => setTimeout(r, 2_000));
-      expect(await keeperNonce()).toBe(nonce);
-      const plan = await api<{ modules: { plan: { kind: string; reason?: string } }[] }>(`/api/vaults/${world.deployment.vault}/plan`);
-      expect(plan.body.modules[0]!.plan).toMatchObject({ kind: 'none', reason: 'oracle-unhealthy' });
-    }
-    // Now down 16% from where the feed was, still stale: leverage above the band -> the keeper delevers anyway.
+    expect(low.leverage).toBeLessThan(l.minLeverage);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await keeperNonce()).toBe(nonce); // no lever-up was sent
+    const plan = await api<{ modules: { plan: { kind: string; reason?: string } }[] }>(`/api/vaults/${world.deployment.vault}/plan`);
+    expect(plan.body.modules[0]!.plan).toMatchObject({ kind: 'none', reason: 'oracle-unhealthy' });
+    // Now down from where the feed was, still stale, by as much as takes leverage to 2.5x: above the band, below
+    // the ripcord, so it is the keeper's own rebalance that must run. From leverage L at the feed price, a factor
+    // f gives L·f / (L·f − (L − 1)) = 2.5 for f = (5/3)·(L − 1)/L.
+    // With ltv = (L − 1)/L measured at the old answer, that is f = ltv / 0.6.
+    const factorPpm = (5n * 1_000_000n * ltvAtAnswer) / (3n * WAD);
     const from = await world.client.getBlockNumber();
-    await world.setStalePrice((answer * 84n) / 100n, staleAt);
-    const high = await state();
-    expect(high.leverage).toBeGreaterThan(l.maxLeverage);
+    await world.setStalePrice((answer * factorPpm) / 1_000_000n, staleAt);
     const delever = await waitFor('a delever on a stale feed', async () => {
       const e = await events(from);
       return e.rebalanced.length + e.delevered.length > 0 ? e : undefined;
     });
-    const landed = delever.rebalanced[0] ?? delever.delevered[0]!;
+    expect(delever.delevered).toHaveLength(0); // not a ripcord: the keeper's rebalance ran on the stale feed
+    const landed = delever.rebalanced[0]!;
+    expect(landed.args.preLeverage).toBeGreaterThan(l.maxLeverage);
+    expect(landed.args.preLeverage).toBeLessThan(l.ripcordLeverage);
     expect(landed.args.postLeverage).toBeLessThan(landed.args.preLeverage!);
     expect((await state()).oracleHealthy).toBe(false);
     // Back to a fresh feed at the price before the stale period (where the pool's liquidity is deep).
@@ -136,16 +147,15 @@ describe('the service keeps leverage in its band on a live local world', () => {
     await world.warp(Number(l.cooldown) + 1);
     const from = await world.client.getBlockNumber();
     await world.movePrice(0.65);
-    const before = await state();
-    expect(before.leverage).toBeGreaterThanOrEqual(l.ripcordLeverage);
     const logs = await waitFor('a ripcord', async () => {
       const d = (await events(from)).delevered;
       return d.length > 0 ? d : undefined;
     });
     expect(Number(logs[0]!.args.reason)).toBe(0); // DeleverReason.Ripcord
     expect(logs[0]!.args.caller).toBe(world.deployment.keeper);
+    expect(logs[0]!.args.preLeverage).toBeGreaterThanOrEqual(l.ripcordLeverage);
+    expect(logs[0]!.args.postLeverage).toBeLessThan(logs[0]!.args.preLeverage!);
     const after = await state();
-    expect(after.leverage).toBeLessThan(before.leverage);
     expect(after.ltv).toBeLessThan(860_000_000_000_000_000n); // below LLTV: not liquidatable
   });
 
@@ -158,11 +168,11 @@ describe('the service keeps leverage in its band on a live local world', () => {
     await world.warp(660); // let the TWAP catch up, so the oracle is healthy and lever-ups are allowed
     const from = await world.client.getBlockNumber();
     await world.setPrice(6_600n * 10n ** 8n);
-    expect((await state()).leverage).toBeLessThan(l.minLeverage);
     const logs = await waitFor('a lever-up at the thin price', async () => {
       const r = (await events(from)).rebalanced;
       return r.length > 0 ? r : undefined;
     });
+    expect(logs[0]!.args.preLeverage).toBeLessThan(l.minLeverage);
     const job = await api<{ intent: { amount: string | null }; data: { params: { amount: string } } }>(`/api/jobs/${logs[0]!.args.jobId}`);
     expect(job.status).toBe(200);
     expect(job.body.intent.amount).not.toBeNull();
