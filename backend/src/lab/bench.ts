@@ -4,7 +4,9 @@
  *
  *   node backend/tools/run.mjs backend/src/lab/bench.ts [--params proposal.json] [--charts docs] [--json out.json]
  *
- * `--params` applies to `ballast` only (to compare a proposed parameter set with the baseline).
+ * `--params` applies to `ballast` only (to compare a proposed parameter set with the baseline). After the table
+ * it prints the parameter sweep of docs/backtest.md: `ballast`'s final NAV on every scenario with one parameter
+ * changed from its defaults (or from `--params`), and how many scenarios each set wins against `fli`.
  *
  * @packageDocumentation
  */
@@ -12,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { buildConfig, fromWad, loadOverrides } from './config.js';
+import type { Overrides } from './config.js';
 import { renderChart } from './chart.js';
 import { runBacktest } from './engine.js';
 import type { BacktestRun } from './engine.js';
@@ -26,7 +29,8 @@ const program = new Command('bench')
   .option('--json <file>', 'write every report (without NAV paths) to this file')
   .parse(process.argv.slice(2), { from: 'user' });
 const options = program.opts<{ params?: string; charts?: string; json?: string }>();
-const ballastConfig = buildConfig('ballast', options.params ? loadOverrides(options.params) : {}, options.params);
+const baseOverrides: Overrides = options.params ? loadOverrides(options.params) : {};
+const ballastConfig = buildConfig('ballast', baseOverrides, options.params);
 const fliConfig = buildConfig('fli');
 
 interface Row {
@@ -38,9 +42,11 @@ interface Row {
 
 const rows: Row[] = [];
 const started = Date.now();
-for (const scenario of SCENARIOS) {
+const loaded = SCENARIOS.map((scenario) => {
   const path = join('backend/lab/scenarios', scenario.file);
-  const bars = loadPriceFile(path);
+  return { scenario, path, bars: loadPriceFile(path) };
+});
+for (const { scenario, path, bars } of loaded) {
   const runs: BacktestRun[] = [runBacktest(bars, ballastConfig), runBacktest(bars, fliConfig)];
   const [ballast, fli] = runs.map((run) => summarise(run, path, 400)) as [BacktestReport, BacktestReport];
   const choppy = scenario.file.startsWith('choppy');
@@ -100,7 +106,28 @@ for (const row of rows) {
       (g.fewerOrCheaper === null ? '' : `  fewer or cheaper rebalances: ${yes(g.fewerOrCheaper)}`),
   );
 }
-console.log(`\n${rows.length} scenarios x 2 policies in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+/** One parameter changed at a time from ballast's parameters (label as in docs/backtest.md, human units). */
+const SWEEP: readonly { readonly label: string; readonly parameters: Record<string, unknown> }[] = [
+  { label: 'defaults', parameters: {} },
+  { label: '`recenterUpInsideBand` true (the previous default)', parameters: { recenterUpInsideBand: true } },
+  { label: '`recenterThreshold` 0.10', parameters: { recenterThreshold: 0.1 } },
+  { label: '`recenterThreshold` 0.15', parameters: { recenterThreshold: 0.15 } },
+  { label: '`recenteringSpeed` 0.25', parameters: { recenteringSpeed: 0.25 } },
+  { label: '`recenteringSpeed` 0.75', parameters: { recenteringSpeed: 0.75 } },
+  { label: '`volatility` null (no volatility target)', parameters: { volatility: null } },
+];
+const sweepHeader = ['ballast parameters', ...rows.map((r) => r.scenario), 'wins'];
+const sweep = [`| ${sweepHeader.join(' | ')} |`, `|${sweepHeader.map(() => '---').join('|')}|`];
+for (const set of SWEEP) {
+  const config = buildConfig('ballast', { ...baseOverrides, parameters: { ...baseOverrides.parameters, ...set.parameters } });
+  const navs = loaded.map(({ bars }) => runBacktest(bars, config).steps.at(-1)?.nav ?? 0);
+  const wins = navs.filter((nav, i) => nav >= rows[i]!.fli.finalNav).length;
+  sweep.push(`| ${set.label} | ${navs.map((nav) => f(nav, 1)).join(' | ')} | ${wins} |`);
+}
+sweep.push(`| fli | ${rows.map((r) => f(r.fli.finalNav, 1)).join(' | ')} | |`);
+console.log(`\nParameter sweep (ballast, one change at a time; final NAV; wins = scenarios with NAV >= fli):\n\n${sweep.join('\n')}`);
+console.log(`\n${rows.length} scenarios x 2 policies + ${SWEEP.length} sweep sets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 if (options.json) {
   const strip = (r: BacktestReport): Omit<BacktestReport, 'navPath'> => {
     const { navPath: _omit, ...rest } = r;

@@ -178,11 +178,15 @@ export const FLI_LIMITS: Readonly<LimitsSpec> = Object.freeze({
   ripcordSlippageBps: 500,
 });
 
-/** FLI's parameters: recentering speed 5%, a rebalance every day inside the band whatever the gap, no volatility target. */
+/**
+ * FLI's parameters: recentering speed 5%, a rebalance every day inside the band whatever the gap and in either
+ * direction, no volatility target.
+ */
 export const FLI_PARAMETERS: PolicyParameters = Object.freeze({
   recenteringSpeed: toWad(0.05),
   recenterIntervalSeconds: 86_400n,
   recenterThreshold: 0n,
+  recenterUpInsideBand: true,
   preLeverageTolerance: 10n ** 16n,
   minTradeSize: 0n,
   maxOracleAgeSeconds: null,
@@ -274,6 +278,11 @@ function parameterOverrides(base: PolicyParameters, raw: Record<string, unknown>
   num('recenterThreshold', toWad);
   num('preLeverageTolerance', toWad);
   num('minTradeSize', assets);
+  if ('recenterUpInsideBand' in raw) {
+    const value = raw.recenterUpInsideBand;
+    if (typeof value === 'boolean') out.recenterUpInsideBand = value;
+    else problems.push('parameters.recenterUpInsideBand must be true or false');
+  }
   if ('maxOracleAgeSeconds' in raw) {
     const value = raw.maxOracleAgeSeconds;
     if (value === null) out.maxOracleAgeSeconds = null;

@@ -14,6 +14,15 @@ import type { ModuleLimits, PolicyParameters } from './types.js';
  *   a small move right after does not trigger the next one (FLI's 5% with a clamp to the band edge is
  *   the cheapest choice; 1.0 goes straight to target);
  * - recentering due once a day inside the band (FLI's rebalance interval), when more than 0.05x off;
+ * - recenterings inside the band only delever (`recenterUpInsideBand` false; FLI's true): a lever-up
+ *   inside the band adds risk the band does not require, and in a flat or mean-reverting market it
+ *   buys after every rise what the next delever sells after the fall. In the lab's 30-day choppy
+ *   market (100% vol) FLI's rule at speed 0.5 traded 853 ETH in 25 recenterings, all inside the band,
+ *   and lost 22 ETH to fli even with free trades (only 1 ETH of the gap was swap cost and gas);
+ *   without in-band lever-ups it makes 6 trades of 24-34 ETH. It also means the volatility-aware
+ *   target, which only steers lever-ups, cannot start an in-band round trip when its estimate moves.
+ *   A position left below target inside the band levers up once it falls below `minLeverage`
+ *   (docs/backtest.md has the runs and a sweep);
  * - pre-leverage tolerance 0.05x: interest accrual and the price moves of a block or two between plan and
  *   execution pass (with 0.01x, a market moving ~0.5% a block made every plan stale before it landed, seen
  *   under npm start's simulator), a materially different state reverts on-chain; the chain's own band,
@@ -26,6 +35,7 @@ export const DEFAULT_POLICY_PARAMETERS: PolicyParameters = Object.freeze({
   recenteringSpeed: WAD / 2n,
   recenterIntervalSeconds: 86_400n,
   recenterThreshold: 5n * 10n ** 16n,
+  recenterUpInsideBand: false,
   preLeverageTolerance: 5n * 10n ** 16n,
   minTradeSize: 0n,
   maxOracleAgeSeconds: 3_600n,
@@ -62,6 +72,9 @@ export function validatePolicyParameters(parameters: PolicyParameters): void {
   }
   if (parameters.recenterIntervalSeconds < 0n) problems.push('recenterIntervalSeconds is negative');
   if (parameters.recenterThreshold < 0n) problems.push('recenterThreshold is negative');
+  if (parameters.recenterUpInsideBand !== undefined && typeof parameters.recenterUpInsideBand !== 'boolean') {
+    problems.push('recenterUpInsideBand must be a boolean when set');
+  }
   if (parameters.preLeverageTolerance < 0n) problems.push('preLeverageTolerance is negative');
   if (parameters.minTradeSize < 0n) problems.push('minTradeSize is negative');
   if (parameters.maxOracleAgeSeconds !== null && parameters.maxOracleAgeSeconds <= 0n) {

@@ -8,7 +8,10 @@
  * 2. **Cooldown.** Before `lastRebalance + cooldown`, nothing (the chain would refuse anyway).
  * 3. **Band.** Outside [minLeverage, maxLeverage], rebalance now. Inside it, rebalance only when a
  *    recentering is due (`recenterIntervalSeconds` after the last one, FLI's daily rebalance) and
- *    leverage is more than `recenterThreshold` away from target.
+ *    leverage is more than `recenterThreshold` away from target; with `recenterUpInsideBand` false (the
+ *    default) only when it is *above* the target: inside the band a recentering only reduces risk, and
+ *    lever-ups start below the band, so a volatility target that moves with its estimate never makes a
+ *    lever-up/delever round trip inside the band.
  * 4. **Destination.** FLI's rule: new = clamp(current·(1 - speed) + target·speed, min, max), never past
  *    the target. Levering up steers to the volatility-aware target (at most the on-chain one);
  *    levering down steers to the on-chain target, because the chain refuses a rebalance that passes
@@ -121,12 +124,20 @@ function chooseIntent(
   const recenterDue = state.lastRebalance + parameters.recenterIntervalSeconds;
   if (now < recenterDue) return none('inside-band', `inside the band; recentering due at ${recenterDue}`);
   if (leverage + parameters.recenterThreshold < effectiveTarget) {
+    if (!recentersUpInsideBand(parameters)) {
+      return none('inside-band', 'inside the band below target; lever-ups start below the band');
+    }
     return { kind: 'intent', trigger: 'recenter', leverUp: true, goal: effectiveTarget };
   }
   if (leverage > limits.targetLeverage + parameters.recenterThreshold) {
     return { kind: 'intent', trigger: 'recenter', leverUp: false, goal: limits.targetLeverage };
   }
   return none('at-target', 'inside the band and close enough to target');
+}
+
+/** `parameters.recenterUpInsideBand`, or the default when a parameter object predates it. */
+function recentersUpInsideBand(parameters: PolicyParameters): boolean {
+  return parameters.recenterUpInsideBand ?? DEFAULT_POLICY_PARAMETERS.recenterUpInsideBand ?? false;
 }
 
 function sizeRebalance(input: PolicyInput, parameters: PolicyParameters, position: Position, intent: Intent): Plan {

@@ -79,6 +79,13 @@ export interface PolicyParameters {
   readonly recenterIntervalSeconds: bigint;
   /** Inside the band, a gap to target at or below this (WAD) is left alone. */
   readonly recenterThreshold: bigint;
+  /**
+   * Whether a recentering inside the band may lever up toward the (volatility-aware) target, as FLI's
+   * daily rebalance does. When false, recenterings inside the band only delever (toward the on-chain
+   * target) and lever-ups start only below the band; see `parameters.ts` for why that is the default.
+   * Optional so that parameter objects written before it existed keep working: absent means the default.
+   */
+  readonly recenterUpInsideBand?: boolean;
   /** Half-width of the pre-leverage range the plan accepts at execution, WAD. */
   readonly preLeverageTolerance: bigint;
   /** Trades smaller than this (vault-asset units) are not worth their gas. */
@@ -105,7 +112,10 @@ export interface PolicyInput {
 
 /** Why the policy chose to do nothing. */
 export type NoActionReason =
-  /** Leverage is inside the band and no recentering is due. */
+  /**
+   * Leverage is inside the band and no recentering is due, or it is below target and recenterings
+   * inside the band do not lever up (`recenterUpInsideBand` false).
+   */
   | 'inside-band'
   /** A recentering is due but leverage is already close enough to target. */
   | 'at-target'

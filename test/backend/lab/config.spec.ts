@@ -46,6 +46,23 @@ describe('lab configuration', () => {
     expect(config.market.poolDepth).toBe(1000n * WAD);
   });
 
+  it.each([
+    // [policy, override, expected recenterUpInsideBand]: FLI's daily rebalance recenters both ways; ballast's only delevers.
+    { policy: 'fli', override: undefined, expected: true },
+    { policy: 'ballast', override: undefined, expected: false },
+    { policy: 'ballast', override: true, expected: true },
+    { policy: 'fli', override: false, expected: false },
+  ] as const)('$policy with recenterUpInsideBand override $override -> $expected', ({ policy, override, expected }) => {
+    const parameters = override === undefined ? {} : { recenterUpInsideBand: override };
+    expect(buildConfig(policy, parseOverrides({ parameters })).policy.parameters.recenterUpInsideBand).toBe(expected);
+  });
+
+  it('refuses a recenterUpInsideBand that is not true or false, with the other problems', () => {
+    expect(
+      problemsOf(() => buildConfig('ballast', { parameters: { recenterUpInsideBand: 1, recenterThreshold: 'x' } })),
+    ).toEqual(['parameters.recenterThreshold must be a number', 'parameters.recenterUpInsideBand must be true or false']);
+  });
+
   it('lists every problem of a params file at once', () => {
     expect(
       problemsOf(() =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   BPS,
+  DEFAULT_POLICY_PARAMETERS,
   InvalidModuleLimitsError,
   InvalidPolicyParametersError,
   WAD,
@@ -210,7 +211,8 @@ describe('planRebalance - cooldown, recentering, oracle and pause', () => {
   });
 
   it.each([
-    { leverage: '1.85', expected: { kind: 'rebalance', trigger: 'recenter', leverUp: true } },
+    // Below target inside the band: the default recenters only downward (lever-ups start below the band).
+    { leverage: '1.85', expected: { kind: 'none', reason: 'inside-band' } },
     { leverage: '2.2', expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
     { leverage: '1.97', expected: { kind: 'none', reason: 'at-target' } },
     { leverage: '2.04', expected: { kind: 'none', reason: 'at-target' } },
@@ -239,6 +241,65 @@ describe('planRebalance - cooldown, recentering, oracle and pause', () => {
       kind: 'rebalance',
       leverUp: false,
     });
+  });
+});
+
+describe('planRebalance - direction of recenterings inside the band (recenterUpInsideBand)', () => {
+  const due = (leverage: string) => stateAt(leverage, tokens('1000'), { lastRebalance: NOW - 86_400n });
+  const withoutFlag = (() => {
+    const { recenterUpInsideBand: _omit, ...rest } = STATIC_PARAMETERS;
+    return rest;
+  })();
+
+  it.each([
+    // flag: false (the default), true (FLI's daily rebalance), absent (a parameter object from before the flag).
+    { leverage: '1.85', flag: false, expected: { kind: 'none', reason: 'inside-band' } },
+    { leverage: '1.85', flag: undefined, expected: { kind: 'none', reason: 'inside-band' } },
+    { leverage: '1.85', flag: true, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: true } },
+    { leverage: '1.71', flag: false, expected: { kind: 'none', reason: 'inside-band' } },
+    { leverage: '2.2', flag: false, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
+    { leverage: '2.2', flag: undefined, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
+    { leverage: '2.2', flag: true, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
+    { leverage: '1.97', flag: true, expected: { kind: 'none', reason: 'at-target' } },
+    { leverage: '2.04', flag: false, expected: { kind: 'none', reason: 'at-target' } },
+    // Outside the band the flag changes nothing.
+    { leverage: '1.65', flag: false, expected: { kind: 'rebalance', trigger: 'below-band', leverUp: true } },
+    { leverage: '1.65', flag: true, expected: { kind: 'rebalance', trigger: 'below-band', leverUp: true } },
+    { leverage: '2.4', flag: false, expected: { kind: 'rebalance', trigger: 'above-band', leverUp: false } },
+  ])('leverage $leverage, recenterUpInsideBand $flag -> $expected.kind', ({ leverage, flag, expected }) => {
+    const parameters = flag === undefined ? withoutFlag : { ...STATIC_PARAMETERS, recenterUpInsideBand: flag };
+    expect(planRebalance(inputAt(leverage, { state: due(leverage), parameters }))).toMatchObject(expected);
+  });
+
+  it('the default is false, and an in-band delever halves the gap to the on-chain target', () => {
+    expect(DEFAULT_POLICY_PARAMETERS.recenterUpInsideBand).toBe(false);
+    const plan = expectRebalance(planRebalance(inputAt('2.2', { state: due('2.2') })));
+    // Speed 0.5 from 2.2 toward 2.0: 2.1 at the oracle price, |dC| = 0.1 * 1000 equity.
+    expect(plan.bestCasePostLeverage).toBe(x('2.1'));
+    expect(plan.amount).toBe(tokens('100'));
+  });
+
+  it('a position drifting below target inside the band is left alone until it leaves the band, then levered up', () => {
+    // The price rises a step at a time; equity grows, leverage falls. Nothing happens inside the band.
+    const kinds: string[] = [];
+    for (const leverage of ['1.99', '1.95', '1.9', '1.8', '1.75', '1.7', '1.69']) {
+      kinds.push(planRebalance(inputAt(leverage, { state: due(leverage) })).kind);
+    }
+    expect(kinds).toEqual(['none', 'none', 'none', 'none', 'none', 'none', 'rebalance']);
+  });
+
+  it('rejects a flag that is not a boolean, listed with every other problem', () => {
+    const parameters = { ...STATIC_PARAMETERS, recenterUpInsideBand: 'yes' as unknown as boolean, recenterThreshold: -1n };
+    try {
+      planRebalance(inputAt('2', { parameters }));
+      throw new Error('expected InvalidPolicyParametersError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidPolicyParametersError);
+      expect((error as InvalidPolicyParametersError).problems).toEqual([
+        'recenterThreshold is negative',
+        'recenterUpInsideBand must be a boolean when set',
+      ]);
+    }
   });
 });
 

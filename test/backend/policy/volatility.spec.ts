@@ -171,6 +171,23 @@ describe('the policy with a volatility-aware target', () => {
     expect(plan).toMatchObject({ kind: 'rebalance', leverUp: false, targetLeverage: x('2') });
   });
 
+  it.each([
+    // Inside the band below target with a recentering due: only FLI's rule (flag true) follows the target up,
+    // so a falling volatility estimate would start a lever-up that the next rise of the estimate stops.
+    { series: 'calm', flag: false, expected: { kind: 'none', reason: 'inside-band' } },
+    { series: 'wild', flag: false, expected: { kind: 'none', reason: 'at-target' } },
+    { series: 'calm', flag: true, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: true, targetLeverage: x('2') } },
+    { series: 'wild', flag: true, expected: { kind: 'none', reason: 'at-target' } },
+  ])('leverage 1.8 in the band, $series prices, recenterUpInsideBand $flag -> $expected.kind', ({ series, flag, expected }) => {
+    const calm = seriesOf(new Array(24).fill(0.001));
+    const prices = series === 'calm' ? calm : wild;
+    const state = { ...inputAt('1.8').state, lastRebalance: NOW - 86_400n };
+    const decision = evaluatePolicy(inputAt('1.8', { state, prices, parameters: { ...parameters, recenterUpInsideBand: flag } }));
+    // Calm prices leave the on-chain 2.0; the wild ones lower the target to the 1.7 floor, below 1.8.
+    expect(decision.effectiveTargetLeverage).toBe(series === 'calm' ? x('2') : x('1.7'));
+    expect(decision.plan).toMatchObject(expected);
+  });
+
   it('falls back to the on-chain target without enough prices', () => {
     const decision = evaluatePolicy(inputAt('1.5', { prices: wild.slice(0, 3), parameters }));
     expect(decision.volatility).toBeNull();
