@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { Abi, Address, Hash, TransactionReceipt } from 'viem';
+import { withGasHeadroom } from '../chain/gas.js';
 import type { CliContext } from './context.js';
 import { chainFailure, CliChainError } from './errors.js';
 
@@ -41,8 +42,10 @@ export async function simulate(ctx: CliContext, action: string, call: WriteCall)
 export async function send(ctx: CliContext, action: string, call: WriteCall, onSent?: (hash: Hash) => void): Promise<SentTransaction> {
   const { request, result } = await simulate(ctx, action, call);
   let hash: Hash;
+  let gas: bigint;
   try {
-    hash = await ctx.wallet().writeContract(request as never);
+    gas = withGasHeadroom(await ctx.client.estimateContractGas({ ...(request as object), account: ctx.signer() } as never));
+    hash = await ctx.wallet().writeContract({ ...(request as object), gas } as never);
   } catch (error) {
     throw chainFailure(action, error);
   }
@@ -60,7 +63,9 @@ export async function send(ctx: CliContext, action: string, call: WriteCall, onS
     } catch (error) {
       throw chainFailure(action, error, hash);
     }
-    throw new CliChainError(`${action}: transaction ${hash} reverted in block ${receipt.blockNumber}`, null, hash);
+    const outOfGas = receipt.gasUsed >= gas ? ` (out of gas: it used all ${gas} of its gas limit)` : '';
+    throw new CliChainError(`${action}: transaction ${hash} reverted in block ${receipt.blockNumber}${outOfGas}`, null, hash);
   }
   return { hash, receipt, result };
 }
+

@@ -12,6 +12,7 @@
 import { encodeFunctionData, keccak256, type Chain, type Hex, type PublicClient, type Transport, type TransactionReceipt } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { ballastVaultAbi } from '../chain/abi/index.js';
+import { withGasHeadroom } from '../chain/gas.js';
 import { classifyFailure, meaningOf } from '../chain/revert.js';
 import { bumpFees, initialFees, type Fees } from './fee-bump.js';
 import type { ExecuteJobData, ExecuteResult } from './job.js';
@@ -144,8 +145,7 @@ export class TxExecutor {
     const fees = initialFees(await this.networkFees(), this.options.maxFeePerGasWei);
     if (!fees) throw new Error(`network tip exceeds the fee cap of ${this.options.maxFeePerGasWei} wei`);
     const nonce = await this.client.getTransactionCount({ address: this.account.address, blockTag: 'pending' });
-    // 20% headroom: state can move between estimate and inclusion (interest accrual, pool ticks).
-    const signed = await this.sign(job, data, nonce, (gas * 12n) / 10n, fees);
+    const signed = await this.sign(job, data, nonce, withGasHeadroom(gas), fees);
     return this.intents.recordSigned(intent, nonce, signed, amount);
   }
 
@@ -206,7 +206,7 @@ export class TxExecutor {
       if (bumped) {
         const tx = await this.client.getTransaction({ hash: latest.hash }).catch(() => null);
         const data = this.calldata(job, intent.amount);
-        const gas = tx?.gas ?? ((await this.client.estimateGas({ account: this.account, to: job.vault, data })) * 12n) / 10n;
+        const gas = tx?.gas ?? withGasHeadroom(await this.client.estimateGas({ account: this.account, to: job.vault, data }));
         intent = await this.intents.recordSigned(intent, intent.nonce!, await this.sign(job, data, intent.nonce!, gas, bumped));
       }
       // At the fee cap: rebroadcast the last one unchanged (a node that dropped it learns it again).

@@ -291,7 +291,7 @@ describe('npx ballast against a live local world', () => {
     const pre = (await state()).leverage;
     expect(pre).toBeGreaterThan((await limits()).ripcordLeverage);
     const pulled = await ballastOn(world, ['ripcord', module, '--key', DEPOSITOR_KEYS.first]);
-    expect(pulled.code).toBe(0);
+    expect(pulled.code === 0 ? 'exit 0' : `exit ${pulled.code}: ${pulled.stderr}`).toBe('exit 0');
     expect(pulled.stdout).toMatch(/^ripcord pulled on module 0x[0-9a-fA-F]{40}: leverage 2\.\d\dx -> \d\.\d\dx/);
     expect((await state()).leverage).toBeLessThan(pre);
   });
