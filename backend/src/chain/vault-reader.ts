@@ -213,7 +213,8 @@ export class VaultReader {
   }
 }
 
-interface RawState {
+/** `IStrategyModule.state()` as viem decodes it. */
+export interface RawState {
   collateral: bigint;
   debt: bigint;
   debtInAssets: bigint;

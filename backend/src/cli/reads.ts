@@ -7,6 +7,7 @@
  */
 import { erc20Abi, getAddress, keccak256, parseAbiItem, type Address, type Hex } from 'viem';
 import { ballastVaultAbi, morphoLeverageModuleAbi } from '../chain/abi/index.js';
+import type { RawState } from '../chain/vault-reader.js';
 import type { CliContext } from './context.js';
 import { CliInputError } from './errors.js';
 import { decodeLimits, normalizeLimits, type LeverageLimits } from './limits-codec.js';
@@ -127,17 +128,7 @@ export async function findPendingLimitValues(ctx: CliContext, module: Address, h
 /** Everything `status` shows about one module, read at the latest block. */
 export async function readModuleStatus(ctx: CliContext, module: Address, now: bigint): Promise<ModuleStatus> {
   const [state, limits, lltv, loanToken, config, pendingCap, pendingLimits] = await Promise.all([
-    moduleRead<{
-      collateral: bigint;
-      debt: bigint;
-      debtInAssets: bigint;
-      leverage: bigint;
-      ltv: bigint;
-      oraclePrice: bigint;
-      oracleUpdatedAt: bigint;
-      oracleHealthy: boolean;
-      lastRebalance: bigint;
-    }>(ctx, module, 'state'),
+    moduleRead<RawState>(ctx, module, 'state'),
     readLimits(ctx, module),
     moduleRead<bigint>(ctx, module, 'lltv').catch(() => 0n),
     moduleRead<Address>(ctx, module, 'loanToken').catch(() => null),
