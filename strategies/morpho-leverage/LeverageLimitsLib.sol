@@ -35,6 +35,27 @@ struct LeverageLimits {
     uint32 deadManDelay;
 }
 
+/// @dev `LeverageLimits` as stored, with the two timestamps in the 80 bits the third slot leaves free: every
+/// trade reads all three slots and writes one timestamp, so they cost no extra cold read. `lastEmergencyDelever`
+/// starts at 1 (long past) so that the slot is never zero.
+struct StoredLimits {
+    uint64 minLeverage;
+    uint64 targetLeverage;
+    uint64 maxLeverage;
+    uint64 ripcordLeverage;
+    uint128 maxTradeSize;
+    uint128 ripcordMaxTradeSize;
+    uint16 maxSlippageBps;
+    uint16 ripcordSlippageBps;
+    uint16 maxOracleDeviationBps;
+    uint32 cooldown;
+    uint32 ripcordCooldown;
+    uint32 maxOracleStaleness;
+    uint32 deadManDelay;
+    uint40 lastRebalance;
+    uint40 lastEmergencyDelever;
+}
+
 /// @title LeverageLimitsLib
 /// @notice Validation of `LeverageLimits` against hard bounds no role can move, and the "does it loosen" test the
 /// vault's timelock relies on. A limit loosens when the change permits more risk or more cost than before.
@@ -115,5 +136,35 @@ library LeverageLimitsLib {
             || next.maxOracleDeviationBps > current.maxOracleDeviationBps
             || next.maxOracleStaleness > current.maxOracleStaleness || next.cooldown < current.cooldown
             || next.ripcordCooldown < current.ripcordCooldown || next.deadManDelay > current.deadManDelay;
+    }
+
+    /// @notice Writes `n` into `st`, keeping the two timestamps. Does not validate.
+    function store(StoredLimits storage st, LeverageLimits memory n) internal {
+        (st.minLeverage, st.targetLeverage, st.maxLeverage, st.ripcordLeverage) =
+            (n.minLeverage, n.targetLeverage, n.maxLeverage, n.ripcordLeverage);
+        (st.maxTradeSize, st.ripcordMaxTradeSize) = (n.maxTradeSize, n.ripcordMaxTradeSize);
+        (st.maxSlippageBps, st.ripcordSlippageBps, st.maxOracleDeviationBps) =
+            (n.maxSlippageBps, n.ripcordSlippageBps, n.maxOracleDeviationBps);
+        (st.cooldown, st.ripcordCooldown, st.maxOracleStaleness, st.deadManDelay) =
+            (n.cooldown, n.ripcordCooldown, n.maxOracleStaleness, n.deadManDelay);
+    }
+
+    /// @notice The `LeverageLimits` part of `st`.
+    function unpack(StoredLimits memory st) internal pure returns (LeverageLimits memory) {
+        return LeverageLimits({
+            minLeverage: st.minLeverage,
+            targetLeverage: st.targetLeverage,
+            maxLeverage: st.maxLeverage,
+            ripcordLeverage: st.ripcordLeverage,
+            maxTradeSize: st.maxTradeSize,
+            ripcordMaxTradeSize: st.ripcordMaxTradeSize,
+            maxSlippageBps: st.maxSlippageBps,
+            ripcordSlippageBps: st.ripcordSlippageBps,
+            maxOracleDeviationBps: st.maxOracleDeviationBps,
+            cooldown: st.cooldown,
+            ripcordCooldown: st.ripcordCooldown,
+            maxOracleStaleness: st.maxOracleStaleness,
+            deadManDelay: st.deadManDelay
+        });
     }
 }

@@ -22,7 +22,8 @@ import {PriceHealthLib} from "@ballast/oracle/PriceHealthLib.sol";
 import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
 import {TickMathLib} from "@ballast/libraries/TickMathLib.sol";
 import {WAD, BPS} from "@ballast/libraries/ConstantsLib.sol";
-import {LeverageLimits, LeverageLimitsLib} from "./LeverageLimitsLib.sol";
+import {LeverageLimits, StoredLimits, LeverageLimitsLib} from "./LeverageLimitsLib.sol";
+import {IMorphoLeverageModule} from "./IMorphoLeverageModule.sol";
 import {Valued, LeverageMathLib} from "./LeverageMathLib.sol";
 
 /// @title MorphoLeverageModule
@@ -33,6 +34,7 @@ import {Valued, LeverageMathLib} from "./LeverageMathLib.sol";
 /// @dev Units: leverage WAD (collateral / equity); prices in Morpho's oracle unit (loan base units per collateral base
 /// unit, times 1e36); trade sizes in collateral (vault-asset) units at the oracle price.
 contract MorphoLeverageModule is
+    IMorphoLeverageModule,
     IStrategyModule,
     IMorphoSupplyCollateralCallback,
     IMorphoRepayCallback,
@@ -44,60 +46,6 @@ contract MorphoLeverageModule is
     using MorphoBalancesLib for IMorpho;
     using SharesMathLib for uint256;
     using LeverageMathLib for Valued;
-
-    /* ERRORS */
-
-    /// @notice A callback came from someone other than Morpho or the pool.
-    error UnexpectedCallback(address caller);
-    /// @notice The market does not exist on Morpho, or its tokens/oracle do not match the vault and the pool.
-    error MarketMismatch(Id marketId);
-    /// @notice A swap asked for more than the oracle price and the slippage bound allow.
-    /// @param amountIn What the pool asked for (loan token when levering up, collateral when delevering).
-    /// @param maxIn The bound.
-    error SlippageExceeded(uint256 amountIn, uint256 maxIn);
-    /// @notice A keeper rebalance came before the cooldown ended.
-    error CooldownActive(uint256 lastRebalance, uint256 cooldown, uint256 timestamp);
-    /// @notice A ripcord or dead-man's delever came before the ripcord cooldown ended.
-    error RipcordCooldownActive(uint256 lastEmergencyDelever, uint256 ripcordCooldown, uint256 timestamp);
-    /// @notice Leverage is at or above the ripcord level: the keeper is refused, the ripcord must be used.
-    error LeverageAboveRipcord(uint256 leverage, uint256 ripcordLeverage);
-    /// @notice A lever-up was asked at or above target, or a delever at or below it.
-    error WrongDirection(bool leverUp, uint256 leverage, uint256 targetLeverage);
-    /// @notice The trade would end outside the band without getting strictly closer to target, or past target.
-    error PostLeverageOutOfRange(
-        uint256 preLeverage, uint256 postLeverage, uint256 minLeverage, uint256 targetLeverage, uint256 maxLeverage
-    );
-    /// @notice Neither price source is usable, so no risk-reducing trade can be bounded.
-    error NoUsablePrice();
-    /// @notice The ripcord was pulled below the ripcord leverage.
-    error RipcordNotTriggered(uint256 leverage, uint256 ripcordLeverage);
-    /// @notice The dead-man's switch was used before `deadManDelay` without a keeper rebalance.
-    error DeadMansSwitchNotArmed(uint256 lastRebalance, uint256 deadManDelay, uint256 timestamp);
-    /// @notice The dead-man's switch was used while leverage is not above the band.
-    error LeverageNotAboveBand(uint256 leverage, uint256 maxLeverage);
-    /// @notice An emergency delever found nothing to do (leverage already at its destination).
-    error NothingToDelever(uint256 leverage, uint256 destination);
-    /// @notice A delever did not lower leverage (slippage ate more than it repaid).
-    error DeleverDidNotReduce(uint256 preLeverage, uint256 postLeverage);
-    /// @notice `unwind` got a fraction outside (0, 1].
-    error InvalidFraction(uint256 fraction);
-    /// @notice A delever's collateral amount is worth no whole loan-token unit at the price, so there is nothing to
-    /// repay (Morpho would refuse the zero repay with "inconsistent input").
-    /// @param amount The collateral amount asked (after the trade-size cap).
-    /// @param price The price it was valued at (Morpho's oracle unit).
-    error DeleverTooSmall(uint256 amount, uint256 price);
-    /// @notice A lever-up whose debt, if the swap costs as much as the slippage bound allows, would exceed what Morpho
-    /// lends against the new collateral (Morpho would refuse the borrow with "insufficient collateral").
-    /// @param worstDebt Debt after the trade at the slippage bound (loan-token units, rounded up).
-    /// @param maxBorrow Collateral after the trade, at the price, times the market's LLTV (rounded down like Morpho).
-    error LeverUpExceedsLltv(uint256 worstDebt, uint256 maxBorrow);
-
-    /* EVENTS */
-
-    /// @notice Emitted when the limits change (at deployment too).
-    event LimitsSet(LeverageLimits limits);
-    /// @notice Emitted after each trade: `collateral` bought (lever up) or sold (delever), `loan` borrowed or repaid.
-    event Traded(bool leverUp, uint256 collateral, uint256 loan);
 
     /* IMMUTABLES */
 
@@ -140,29 +88,6 @@ contract MorphoLeverageModule is
     /// moving time inside one transaction never reads a stale one.
     uint256 transient _twapBlock;
     uint256 transient _twapCached;
-
-    /* TYPES */
-
-    /// @dev `LeverageLimits` as stored, with the two timestamps in the 80 bits the third slot leaves free: every
-    /// trade reads all three slots and writes one timestamp, so they cost no extra cold read. `lastEmergencyDelever`
-    /// starts at 1 (long past) so that the slot is never zero.
-    struct StoredLimits {
-        uint64 minLeverage;
-        uint64 targetLeverage;
-        uint64 maxLeverage;
-        uint64 ripcordLeverage;
-        uint128 maxTradeSize;
-        uint128 ripcordMaxTradeSize;
-        uint16 maxSlippageBps;
-        uint16 ripcordSlippageBps;
-        uint16 maxOracleDeviationBps;
-        uint32 cooldown;
-        uint32 ripcordCooldown;
-        uint32 maxOracleStaleness;
-        uint32 deadManDelay;
-        uint40 lastRebalance;
-        uint40 lastEmergencyDelever;
-    }
 
     /* CONSTRUCTOR */
 
@@ -276,17 +201,17 @@ contract MorphoLeverageModule is
     function checkLimits(bytes calldata newLimits) external view returns (bool loosens) {
         LeverageLimits memory next = abi.decode(newLimits, (LeverageLimits));
         LeverageLimitsLib.validate(next, lltv);
-        return LeverageLimitsLib.loosens(_limitsFrom(_stored), next);
+        return LeverageLimitsLib.loosens(LeverageLimitsLib.unpack(_stored), next);
     }
 
     /// @inheritdoc IStrategyModule
     function limits() external view returns (bytes memory) {
-        return abi.encode(_limitsFrom(_stored));
+        return abi.encode(LeverageLimitsLib.unpack(_stored));
     }
 
     /// @notice The current limits as a struct.
     function leverageLimits() external view returns (LeverageLimits memory) {
-        return _limitsFrom(_stored);
+        return LeverageLimitsLib.unpack(_stored);
     }
 
     /// @notice Timestamp of the last successful keeper rebalance.
@@ -565,33 +490,8 @@ contract MorphoLeverageModule is
     /// @dev Validates and stores `n`, keeping the timestamps.
     function _setLimits(LeverageLimits memory n) internal {
         LeverageLimitsLib.validate(n, lltv);
-        StoredLimits storage st = _stored;
-        (st.minLeverage, st.targetLeverage, st.maxLeverage, st.ripcordLeverage) =
-            (n.minLeverage, n.targetLeverage, n.maxLeverage, n.ripcordLeverage);
-        (st.maxTradeSize, st.ripcordMaxTradeSize) = (n.maxTradeSize, n.ripcordMaxTradeSize);
-        (st.maxSlippageBps, st.ripcordSlippageBps, st.maxOracleDeviationBps) =
-            (n.maxSlippageBps, n.ripcordSlippageBps, n.maxOracleDeviationBps);
-        (st.cooldown, st.ripcordCooldown, st.maxOracleStaleness, st.deadManDelay) =
-            (n.cooldown, n.ripcordCooldown, n.maxOracleStaleness, n.deadManDelay);
+        LeverageLimitsLib.store(_stored, n);
         emit LimitsSet(n);
-    }
-
-    function _limitsFrom(StoredLimits memory st) internal pure returns (LeverageLimits memory) {
-        return LeverageLimits({
-            minLeverage: st.minLeverage,
-            targetLeverage: st.targetLeverage,
-            maxLeverage: st.maxLeverage,
-            ripcordLeverage: st.ripcordLeverage,
-            maxTradeSize: st.maxTradeSize,
-            ripcordMaxTradeSize: st.ripcordMaxTradeSize,
-            maxSlippageBps: st.maxSlippageBps,
-            ripcordSlippageBps: st.ripcordSlippageBps,
-            maxOracleDeviationBps: st.maxOracleDeviationBps,
-            cooldown: st.cooldown,
-            ripcordCooldown: st.ripcordCooldown,
-            maxOracleStaleness: st.maxOracleStaleness,
-            deadManDelay: st.deadManDelay
-        });
     }
 
     /* INTERNAL: PRICES AND POSITION */

@@ -8,6 +8,7 @@ import {ModuleState, DeleverReason, RebalanceParams} from "@ballast/interfaces/I
 import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
 import {WAD} from "@ballast/libraries/ConstantsLib.sol";
 import {MorphoLeverageModule} from "@ballast-strategies/morpho-leverage/MorphoLeverageModule.sol";
+import {IMorphoLeverageModule} from "@ballast-strategies/morpho-leverage/IMorphoLeverageModule.sol";
 import {LeverageLimits, LeverageLimitsLib} from "@ballast-strategies/morpho-leverage/LeverageLimitsLib.sol";
 import {MorphoLeverageFixture} from "./MorphoLeverageFixture.sol";
 
@@ -117,9 +118,9 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
 
     function test_unwind_revertsOnBadFraction() public {
         vm.startPrank(address(vault));
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.InvalidFraction.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.InvalidFraction.selector, 0));
         module.unwind(0);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.InvalidFraction.selector, WAD + 1));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.InvalidFraction.selector, WAD + 1));
         module.unwind(WAD + 1);
         vm.stopPrank();
     }
@@ -147,11 +148,11 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
 
     function test_callbacks_rejectStrangers() public {
         vm.startPrank(STRANGER);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.UnexpectedCallback.selector, STRANGER));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.UnexpectedCallback.selector, STRANGER));
         module.onMorphoSupplyCollateral(1, abi.encode(uint256(1)));
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.UnexpectedCallback.selector, STRANGER));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.UnexpectedCallback.selector, STRANGER));
         module.onMorphoRepay(1, abi.encode(uint256(1)));
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.UnexpectedCallback.selector, STRANGER));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.UnexpectedCallback.selector, STRANGER));
         module.uniswapV3SwapCallback(1, -1, abi.encode(uint256(1)));
         vm.stopPrank();
     }
@@ -170,7 +171,7 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         vm.prank(KEEPER);
         vm.expectRevert(
             abi.encodeWithSelector(
-                MorphoLeverageModule.CooldownActive.selector, block.timestamp, 1 hours, block.timestamp
+                IMorphoLeverageModule.CooldownActive.selector, block.timestamp, 1 hours, block.timestamp
             )
         );
         vault.rebalance(address(module), p);
@@ -180,7 +181,7 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         _allocate(100e18);
         RebalanceParams memory p = _params(true, 101e18);
         vm.prank(KEEPER);
-        vm.expectPartialRevert(MorphoLeverageModule.PostLeverageOutOfRange.selector);
+        vm.expectPartialRevert(IMorphoLeverageModule.PostLeverageOutOfRange.selector);
         vault.rebalance(address(module), p);
         assertEq(module.state().leverage, WAD, "nothing happened");
     }
@@ -189,7 +190,7 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         _allocate(100e18);
         RebalanceParams memory p = _params(false, 1e18);
         vm.prank(KEEPER);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.WrongDirection.selector, false, WAD, 2e18));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.WrongDirection.selector, false, WAD, 2e18));
         vault.rebalance(address(module), p);
     }
 
@@ -225,7 +226,7 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         _setPrice(2700e8);
         RebalanceParams memory p = _params(false, 1e8);
         vm.prank(KEEPER);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.DeleverTooSmall.selector, 1e8, 2700e8 * 1e16));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.DeleverTooSmall.selector, 1e8, 2700e8 * 1e16));
         vault.rebalance(address(module), p);
     }
 
@@ -239,10 +240,10 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         uint256 maxBorrow = (100e18 + amount) * price / 1e36 * world.marketParams.lltv / WAD;
         assertGt(worstDebt, maxBorrow, "sized past the LLTV");
         RebalanceParams memory p = _params(true, amount);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.LeverUpExceedsLltv.selector, worstDebt, maxBorrow));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.LeverUpExceedsLltv.selector, worstDebt, maxBorrow));
         module.previewRebalance(p);
         vm.prank(KEEPER);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.LeverUpExceedsLltv.selector, worstDebt, maxBorrow));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.LeverUpExceedsLltv.selector, worstDebt, maxBorrow));
         vault.rebalance(address(module), p);
         assertEq(module.state().leverage, WAD, "nothing happened");
     }
@@ -256,7 +257,7 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
 
         // Aimed past the target, the worst case passes it: the preview refuses, like the rebalance would.
         RebalanceParams memory tooFar = _params(true, _leverUpAmountTo(2.2e18));
-        vm.expectPartialRevert(MorphoLeverageModule.PostLeverageOutOfRange.selector);
+        vm.expectPartialRevert(IMorphoLeverageModule.PostLeverageOutOfRange.selector);
         module.previewRebalance(tooFar);
 
         vm.prank(KEEPER);
@@ -362,7 +363,7 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         _leveredTo2x();
         uint256 lev = _leverage();
         vm.prank(STRANGER);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.RipcordNotTriggered.selector, lev, 2.7e18));
+        vm.expectRevert(abi.encodeWithSelector(IMorphoLeverageModule.RipcordNotTriggered.selector, lev, 2.7e18));
         vault.ripcord(address(module));
     }
 
@@ -373,7 +374,7 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         vm.prank(STRANGER);
         vm.expectRevert(
             abi.encodeWithSelector(
-                MorphoLeverageModule.DeadMansSwitchNotArmed.selector, leveredAt, 1 days, block.timestamp
+                IMorphoLeverageModule.DeadMansSwitchNotArmed.selector, leveredAt, 1 days, block.timestamp
             )
         );
         vault.deadMansSwitch(address(module));
@@ -386,7 +387,9 @@ contract MorphoLeverageModuleTest is MorphoLeverageFixture {
         assertGe(post, 2e18, "not past target");
 
         vm.prank(STRANGER);
-        vm.expectRevert(abi.encodeWithSelector(MorphoLeverageModule.LeverageNotAboveBand.selector, _leverage(), 2.3e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(IMorphoLeverageModule.LeverageNotAboveBand.selector, _leverage(), 2.3e18)
+        );
         vault.deadMansSwitch(address(module));
     }
 

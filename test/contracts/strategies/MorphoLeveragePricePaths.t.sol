@@ -6,6 +6,7 @@ import {Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
 
 import {RebalanceParams} from "@ballast/interfaces/IStrategyModule.sol";
 import {MorphoLeverageModule} from "@ballast-strategies/morpho-leverage/MorphoLeverageModule.sol";
+import {IMorphoLeverageModule} from "@ballast-strategies/morpho-leverage/IMorphoLeverageModule.sol";
 import {MorphoLeverageScenarioBase} from "./MorphoLeverageScenarioBase.sol";
 
 /// @notice The issue's remaining price paths: -13% then -18% (leverage rising again between rebalances, the keeper
@@ -81,7 +82,7 @@ contract MorphoLeveragePricePathsTest is MorphoLeverageScenarioBase {
 
         RebalanceParams memory p = _params(false, _deleverAmountTo(TARGET));
         vm.prank(KEEPER);
-        vm.expectPartialRevert(MorphoLeverageModule.LeverageAboveRipcord.selector);
+        vm.expectPartialRevert(IMorphoLeverageModule.LeverageAboveRipcord.selector);
         vault.rebalance(address(module), p);
 
         uint256 pulls;

@@ -8,6 +8,7 @@ import {ModuleState, RebalanceParams} from "@ballast/interfaces/IStrategyModule.
 import {ChainlinkPriceLib} from "@ballast/oracle/ChainlinkPriceLib.sol";
 import {WAD} from "@ballast/libraries/ConstantsLib.sol";
 import {MorphoLeverageModule} from "@ballast-strategies/morpho-leverage/MorphoLeverageModule.sol";
+import {IMorphoLeverageModule} from "@ballast-strategies/morpho-leverage/IMorphoLeverageModule.sol";
 import {LeverageLimits} from "@ballast-strategies/morpho-leverage/LeverageLimitsLib.sol";
 import {ErrorsLib} from "@ballast/libraries/ErrorsLib.sol";
 import {MorphoLeverageScenarioBase} from "./MorphoLeverageScenarioBase.sol";
@@ -51,7 +52,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageScenarioBase {
 
         RebalanceParams memory p = _params(false, _deleverAmountTo(TARGET));
         vm.prank(KEEPER);
-        vm.expectPartialRevert(MorphoLeverageModule.LeverageAboveRipcord.selector);
+        vm.expectPartialRevert(IMorphoLeverageModule.LeverageAboveRipcord.selector);
         vault.rebalance(address(module), p);
 
         uint256 collateralBefore = module.state().collateral;
@@ -66,7 +67,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageScenarioBase {
         uint256 pulls = 1;
         while (_leverage() >= RIPCORD && pulls < 8) {
             vm.prank(STRANGER);
-            vm.expectPartialRevert(MorphoLeverageModule.RipcordCooldownActive.selector);
+            vm.expectPartialRevert(IMorphoLeverageModule.RipcordCooldownActive.selector);
             vault.ripcord(address(module));
             _skipBlocks(10 minutes);
             uint256 lev = _leverage();
@@ -80,7 +81,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageScenarioBase {
         assertGe(pulls, 2, "bounded: took several pulls");
         assertLt(_leverage(), RIPCORD, "below the ripcord");
         vm.prank(STRANGER);
-        vm.expectPartialRevert(MorphoLeverageModule.RipcordNotTriggered.selector);
+        vm.expectPartialRevert(IMorphoLeverageModule.RipcordNotTriggered.selector);
         vault.ripcord(address(module));
 
         _setPrice(1950e8);
@@ -153,7 +154,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageScenarioBase {
         // The attacker buys WETH on the pool: 5% above the oracle, the module's swap would overpay.
         _movePoolTo(world.oracle.price() * 105 / 100);
         vm.prank(KEEPER);
-        vm.expectPartialRevert(MorphoLeverageModule.SlippageExceeded.selector);
+        vm.expectPartialRevert(IMorphoLeverageModule.SlippageExceeded.selector);
         vault.rebalance(address(module), p);
 
         ModuleState memory afterState = module.state();
@@ -174,7 +175,7 @@ contract MorphoLeverageScenariosTest is MorphoLeverageScenarioBase {
         // The attacker sells WETH on the pool: 5% below the oracle, the module's swap would undersell.
         _movePoolTo(world.oracle.price() * 95 / 100);
         vm.prank(KEEPER);
-        vm.expectPartialRevert(MorphoLeverageModule.SlippageExceeded.selector);
+        vm.expectPartialRevert(IMorphoLeverageModule.SlippageExceeded.selector);
         vault.rebalance(address(module), p);
 
         assertEq(module.state().collateral, before.collateral, "collateral untouched");
