@@ -66,7 +66,9 @@ export class World {
     readonly deploymentFile: string,
   ) {
     const chain = ballastChain({ chainId: 31337, rpcUrls: [rpcUrl], multicall3: deployment.multicall3 });
-    this.client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 }) as PublicClient<Transport, Chain>;
+    // A local anvil answers in a millisecond: poll receipts every 50 ms, not viem's default 4 s (a loop of
+    // a few hundred owner transactions would otherwise take most of an hour).
+    this.client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0, pollingInterval: 50 }) as PublicClient<Transport, Chain>;
     this.owner = createWalletClient({ chain, transport: http(rpcUrl), account: privateKeyToAccount(ANVIL_KEYS.owner) });
   }
 
@@ -111,8 +113,17 @@ export class World {
   async setStalePrice(answer: bigint, updatedAt: bigint): Promise<void> {
     const hash = await this.owner.writeContract({ address: this.deployment.ethUsdFeed, abi: feedAbi, functionName: 'setAnswerWithTimestamp', args: [answer, updatedAt] });
     await this.client.waitForTransactionReceipt({ hash });
-    const price36 = await this.client.readContract({ address: this.deployment.oracle, abi: oracleAbi, functionName: 'scaleFactor' });
-    const move = await this.owner.writeContract({ address: this.deployment.arbitrageur, abi: arbitrageurAbi, functionName: 'movePoolTo', args: [answer * price36] });
+    await this.movePoolToAnswer(answer);
+  }
+
+  /** Puts the pool back on the feed's current answer, as an arbitrageur does after other traders moved it. */
+  async alignPool(): Promise<void> {
+    await this.movePoolToAnswer(await this.feedAnswer());
+  }
+
+  private async movePoolToAnswer(answer: bigint): Promise<void> {
+    const scale = await this.client.readContract({ address: this.deployment.oracle, abi: oracleAbi, functionName: 'scaleFactor' });
+    const move = await this.owner.writeContract({ address: this.deployment.arbitrageur, abi: arbitrageurAbi, functionName: 'movePoolTo', args: [answer * scale] });
     await this.client.waitForTransactionReceipt({ hash: move });
   }
 
