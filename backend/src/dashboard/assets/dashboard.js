@@ -270,6 +270,11 @@
 
   const KIND_TEXT = { ripcord: 'Ripcord', 'dead-mans-switch': "Dead-man's switch", guardian: 'Guardian delever', delever: 'Delever' };
 
+  /** The server's key of a history entry (`DashboardFeedService.newHistory`). */
+  function historyKey(e) {
+    return e.txHash + ':' + e.kind + ':' + e.module;
+  }
+
   function renderHistory(vault, section) {
     const body = field(section, 'history');
     const entries = state.history[vault.address] || [];
@@ -427,7 +432,13 @@
       state.markers = update.markers;
       if (update.tickMs) state.tickMs = update.tickMs;
     } else {
-      for (const [vault, entries] of Object.entries(update.history)) state.history[vault] = entries.concat(state.history[vault] || []).slice(0, 50);
+      for (const [vault, entries] of Object.entries(update.history)) {
+        // A page that connects while the server is between finding an event and sending its update gets the event
+        // twice (in the init payload and in the update): keep one row per event.
+        const known = state.history[vault] || [];
+        const seen = new Set(known.map(historyKey));
+        state.history[vault] = entries.filter((e) => !seen.has(historyKey(e))).concat(known).slice(0, 50);
+      }
       for (const [module, list] of Object.entries(update.samples)) {
         const series = (state.samples[module] = (state.samples[module] || []).concat(list));
         if (series.length > 1600) series.splice(0, series.length - 1600);
