@@ -48,13 +48,15 @@ export interface IntentRecord {
   readonly attempts: readonly SignedAttempt[];
   readonly receipt: { readonly hash: Hex; readonly blockNumber: string; readonly gasUsed: string } | null;
   readonly error: { readonly name: string; readonly message: string } | null;
+  /** When the plan behind the current attempt was made (`ExecuteJobData.plannedAt`); absent in older records. */
+  readonly plannedAt?: number;
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Incremented by every write; the compare-and-set token. */
   readonly version: number;
 }
 
-export type NewIntent = Pick<IntentRecord, 'jobId' | 'planHash' | 'vault' | 'module' | 'action' | 'signer'>;
+export type NewIntent = Pick<IntentRecord, 'jobId' | 'planHash' | 'vault' | 'module' | 'action' | 'signer' | 'plannedAt'>;
 
 /** Thrown when a compare-and-set lost: another worker wrote the record in between. */
 export class IntentConflictError extends Error {
@@ -132,6 +134,18 @@ export class IntentStore {
 
   markFailed(record: IntentRecord, error: NonNullable<IntentRecord['error']>, receipt: IntentRecord['receipt'] = null): Promise<IntentRecord> {
     return this.update(record, { status: 'failed', error, receipt });
+  }
+
+  /**
+   * Starts a failed intent over for a newer plan of the same state. Only after its transaction was mined and
+   * reverted: the revert undid everything, the job id included (the contract's replay guard never recorded it),
+   * so the same id may be sent again, with a new nonce. The same job delivered again keeps its `plannedAt` and is
+   * never restarted.
+   */
+  async restartAfterRevert(record: IntentRecord, plannedAt: number): Promise<IntentRecord> {
+    if (record.status !== 'failed' || record.receipt === null) throw new Error(`intent ${record.jobId} did not revert on-chain; it cannot be restarted`);
+    if (record.plannedAt !== undefined && plannedAt <= record.plannedAt) throw new Error(`intent ${record.jobId}: plan of ${plannedAt} is not newer than ${record.plannedAt}`);
+    return this.update(record, { status: 'claimed', error: null, nonce: null, amount: null, attempts: [], receipt: null, plannedAt });
   }
 
   /** Lets a failed job that never broadcast anything be tried again (its cause may have cleared). */

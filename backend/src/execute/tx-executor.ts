@@ -75,11 +75,17 @@ export class TxExecutor {
       module: job.module,
       action: job.action,
       signer: job.signer,
+      plannedAt: job.plannedAt,
     });
     if (intent.status === 'confirmed') return this.result(intent, 'confirmed');
     if (intent.status === 'failed') {
-      if (intent.attempts.length > 0) throw new PermanentJobError(intent.error?.name ?? 'Failed', intent.error?.message ?? 'failed before');
-      intent = await this.intents.reopen(intent);
+      // A later plan of an unchanged position has the same job id. If the earlier transaction reverted on-chain
+      // (the pool moved between estimate and block), that plan must be able to run, or the vault stays out of its
+      // band until interest moves its debt; the same job delivered again (same plannedAt) stays failed.
+      const newerPlan = intent.plannedAt === undefined || job.plannedAt > intent.plannedAt;
+      if (intent.attempts.length > 0 && intent.receipt !== null && newerPlan) intent = await this.intents.restartAfterRevert(intent, job.plannedAt);
+      else if (intent.attempts.length > 0) throw new PermanentJobError(intent.error?.name ?? 'Failed', intent.error?.message ?? 'failed before');
+      else intent = await this.intents.reopen(intent);
     }
 
     if (intent.attempts.length === 0) {

@@ -72,4 +72,16 @@ describe('IntentStore', () => {
     const failedAfterSend = await store.markFailed(r, { name: 'X', message: 'y' });
     await expect(store.reopen(failedAfterSend)).rejects.toThrow('cannot be reopened');
   });
+
+  test('a transaction that reverted on-chain restarts only for a newer plan, with no attempts or nonce kept', async () => {
+    let r = await store.claim({ ...intent(6), plannedAt: 1_000 });
+    r = await store.recordSigned(r, 7, attempt('0xa'));
+    const neverMined = await store.markFailed(r, { name: 'NonceTaken', message: 'nonce 7 was used' });
+    await expect(store.restartAfterRevert(neverMined, 2_000)).rejects.toThrow('did not revert on-chain');
+    const reverted = await store.markFailed(neverMined, { name: 'SlippageExceeded', message: 'reverted' }, { hash: '0xa', blockNumber: '10', gasUsed: '100' });
+    await expect(store.restartAfterRevert(reverted, 1_000)).rejects.toThrow('is not newer');
+    const restarted = await store.restartAfterRevert(reverted, 2_000);
+    expect(restarted).toMatchObject({ status: 'claimed', attempts: [], nonce: null, receipt: null, error: null, plannedAt: 2_000 });
+    expect((await store.get(intent(6).jobId))!.version).toBe(restarted.version);
+  });
 });
