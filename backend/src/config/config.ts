@@ -61,6 +61,13 @@ export interface ServiceConfig {
   /** Attempts of an executor job on transient (RPC) errors, with exponential backoff from `retryBackoffMs`. */
   readonly executorAttempts: number;
   readonly retryBackoffMs: number;
+  /**
+   * How long a job that failed for good keeps its id in the executor queue: the same plan is not tried again
+   * before then. After a transaction reverted on-chain (the pool moved between estimate and block), this is the
+   * pause before a newer plan of the unchanged position may send again: it bounds the keeper gas an attacker
+   * who keeps making the trade revert can burn.
+   */
+  readonly failedJobHoldMs: number;
   /** The policy's off-chain tuning (defaults, with BALLAST_RECENTERING_SPEED applied). */
   readonly policy: PolicyParameters;
 }
@@ -215,6 +222,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     stalledIntervalMs: integer('BALLAST_STALLED_INTERVAL_MS', 30000, 100),
     executorAttempts: integer('BALLAST_EXECUTOR_ATTEMPTS', 8, 1, 100),
     retryBackoffMs: integer('BALLAST_RETRY_BACKOFF_MS', 500, 10),
+    failedJobHoldMs: integer('BALLAST_FAILED_JOB_HOLD_MS', 60000, 1000),
     policy,
   };
   if (problems.length > 0) throw new ConfigError(problems);

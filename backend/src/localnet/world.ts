@@ -121,6 +121,11 @@ export class World {
     await this.movePoolToAnswer(await this.feedAnswer());
   }
 
+  /** Pushes the pool's price to `factor` times the feed's answer (an attacker's or a whale's trade); the feed stays. */
+  async pushPool(factor: number): Promise<void> {
+    await this.movePoolToAnswer(((await this.feedAnswer()) * BigInt(Math.round(factor * 1e6))) / 1_000_000n);
+  }
+
   private async movePoolToAnswer(answer: bigint): Promise<void> {
     const scale = await this.client.readContract({ address: this.deployment.oracle, abi: oracleAbi, functionName: 'scaleFactor' });
     const move = await this.owner.writeContract({ address: this.deployment.arbitrageur, abi: arbitrageurAbi, functionName: 'movePoolTo', args: [answer * scale] });

@@ -175,7 +175,16 @@ export class ScanService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async enqueue(data: ExecuteJobData): Promise<void> {
-    await this.queues.executor(data.signer).add(data.action === 'ripcord' ? JOB.ripcord : JOB.rebalance, data, {
+    const queue = this.queues.executor(data.signer);
+    // The same plan of the same state has the same id, and BullMQ ignores an id it still holds. A job that failed for
+    // good holds its id for `failedJobHoldMs`, so an identical plan is not re-tried on every scan; after that it is
+    // released here (BullMQ's own age-based cleanup only runs when another job of the queue fails, which on a quiet
+    // queue is never). Only then can the plan run again: after an on-chain revert the executor restarts the intent.
+    const held = await queue.getJob(data.jobId);
+    if (held?.finishedOn && Date.now() - held.finishedOn >= this.config.failedJobHoldMs && (await held.isFailed())) {
+      await queue.remove(data.jobId).catch(() => 0); // another scanner may have released it first
+    }
+    await queue.add(data.action === 'ripcord' ? JOB.ripcord : JOB.rebalance, data, {
       // The same id as on-chain: a second evaluation of the same state adds nothing.
       jobId: data.jobId,
       // One job per module in flight: a plan from the next block (interest moved the numbers, so its id differs)
@@ -184,8 +193,8 @@ export class ScanService implements OnApplicationBootstrap, OnApplicationShutdow
       attempts: this.config.executorAttempts,
       backoff: { type: 'exponential', delay: this.config.retryBackoffMs },
       removeOnComplete: { count: 1000 },
-      // Kept a minute, so an identical plan is not re-tried on every scan; then a new attempt may start.
-      removeOnFail: { age: 60 },
+      // Failed jobs stay visible (job status API, /queues) for an hour; the hold above is what gates a retry.
+      removeOnFail: { age: 3600, count: 1000 },
     });
   }
 

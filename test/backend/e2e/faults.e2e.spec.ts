@@ -210,6 +210,49 @@ describe('faults', () => {
     redis.disconnect();
   });
 
+  test('a rebalance that reverts on-chain (pool pushed between estimate and block) is sent again and confirmed', async () => {
+    const p = prefix('revert');
+    const redis = new Redis(REDIS_URL);
+    cleanups.push(async () => redis.disconnect());
+    const nonce = await keeperNonce();
+    const from = await world.client.getBlockNumber();
+    let jobId: Hex | null = null;
+    // After the executor estimated and signed its lever-up, and before it broadcasts: the pool is pushed 5% above
+    // the feed, so the swap returns less than the module's minOut and the mined transaction reverts.
+    await start(p, { BALLAST_FAILED_JOB_HOLD_MS: '3000' }, {
+      afterPersist: async (job: ExecuteJobData) => {
+        if (jobId !== null) return;
+        jobId = job.jobId;
+        await world.pushPool(1.05);
+      },
+    });
+    const failed = await waitFor('the first transaction to revert on-chain', async () => {
+      const r = jobId ? await intents(redis, p).get(jobId) : null;
+      return r?.status === 'failed' && r.receipt ? r : undefined;
+    });
+    const firstHash = failed.receipt!.hash;
+    expect(failed.error!.name).toBe('SlippageExceeded');
+    expect((await world.client.getTransactionReceipt({ hash: firstHash })).status).toBe('reverted');
+    await world.alignPool(); // the arbitrageur puts the pool back on the feed
+
+    // The same position plans the same job id; once the hold has passed, the intent starts over and confirms.
+    const record = await waitFor('the job to be sent again and confirmed', async () => {
+      const r = await intents(redis, p).get(jobId!);
+      return r?.status === 'confirmed' ? r : undefined;
+    }, 45_000);
+    expect(record.attempts).toHaveLength(1);
+    expect(record.receipt!.hash).not.toBe(firstHash);
+    const logs = await rebalances(from);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.args.jobId).toBe(jobId);
+    expect(logs[0]!.args.postLeverage).toBeGreaterThan(logs[0]!.args.preLeverage!);
+    expect(await keeperNonce()).toBe(nonce + 2);
+    const dlq = new Queue(QUEUE.deadLetter, { connection: redis, prefix: p });
+    const dead = await dlq.getJobs(['waiting', 'completed', 'failed', 'delayed']);
+    await dlq.close();
+    expect(dead.map((j) => (j.data as { error: string }).error.split(':')[0])).toEqual(['SlippageExceeded']);
+  });
+
   test('a transaction dropped from the mempool is replaced with a higher fee and confirmed', async () => {
     const p = prefix('drop');
     const redis = new Redis(REDIS_URL);

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     expect([...config.roles].sort()).toEqual(['api', 'executor', 'scanner']);
     expect(config.vaults).toEqual([VAULT]);
     expect(config.multicall3).toBe('0xcA11bde05977b3631167028862bE2a173976CA11');
+    expect(config.failedJobHoldMs).toBe(60_000);
   });
 
   test('every problem is reported at once', () => {
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       BALLAST_PORT: '70000',
       BALLAST_FEE_BUMP_PERCENT: '5',
       BALLAST_RECENTERING_SPEED: '1.5',
+      BALLAST_FAILED_JOB_HOLD_MS: '10',
     });
     expect(found).toEqual(
       expect.arrayContaining([
@@ -54,9 +56,10 @@ describe('loadConfig', () => {
         expect.stringContaining('BALLAST_PORT'),
         expect.stringContaining('BALLAST_FEE_BUMP_PERCENT'),
         expect.stringContaining('BALLAST_RECENTERING_SPEED'),
+        expect.stringContaining('BALLAST_FAILED_JOB_HOLD_MS'),
       ]),
     );
-    expect(found.length).toBeGreaterThanOrEqual(10);
+    expect(found.length).toBeGreaterThanOrEqual(11);
   });
 
   test('a malformed key is named by position, never echoed', () => {
