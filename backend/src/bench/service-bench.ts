@@ -23,6 +23,7 @@ import { createWalletClient, encodeAbiParameters, http, parseAbi, parseAbiItem, 
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { morphoLeverageModuleAbi } from '../chain/abi/index.js';
 import { createChainClients } from '../chain/chain.js';
+import { fromWire, type VaultSnapshot, type WireSnapshot } from '../chain/snapshot.js';
 import { VaultReader } from '../chain/vault-reader.js';
 import { loadConfig, type ServiceConfig } from '../config/config.js';
 import { QUEUE } from '../execute/job.js';
@@ -30,6 +31,8 @@ import { ROOT, startAnvil } from '../localnet/anvil.js';
 import { ANVIL_KEYS, World } from '../localnet/world.js';
 import { planVault } from '../scan/planner.js';
 import { startService } from '../service.js';
+import { RedisKeys } from '../redis/redis.js';
+import { dropPrefix } from '../start/redis.js';
 import { VaultStateStore } from '../vaults/vault-state.store.js';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
@@ -161,68 +164,89 @@ try {
       await world.client.waitForTransactionReceipt({ hash });
     }
   }
-  const latencyRows: string[] = [];
-  const base = await world.snapshot();
-  let snapshotId: Hex = base;
-  for (const signers of signerCounts) {
-    await world.revert(snapshotId);
-    snapshotId = await world.snapshot();
-    const service = await startLatencyService(world, watched, keeperKeys.slice(0, signers));
+  // Lever every vault up to target once (automine: instant); every trial then starts from this chain state with a
+  // fresh service on a fresh Redis prefix, so trials are independent: no vault is still mid-chunk or past its
+  // ripcord from the previous shock, and no plan made before the previous trial's time jump is still queued.
+  {
+    const service = await startLatencyService(world, watched, keeperKeys.slice(0, 1), 'setup');
     try {
-      // Lever every vault up to target first (automine: instant), then switch to 1-second blocks.
       await waitForRebalancedVaults(world, watched, 0n, 600_000);
+    } finally {
+      await service.close();
+    }
+    await world.alignPool();
+  }
+  const levered = await world.snapshot();
+  let trialState: Hex = levered;
+  /** Runs one trial from the levered state: a fresh service, 1-second blocks, then back to automine. */
+  const trial = async <T>(keys: ReturnType<typeof mnemonicToAccount>[], tag: string, prepare: () => Promise<void>, body: (service: { url: string }) => Promise<T>): Promise<T> => {
+    await world.revert(trialState);
+    trialState = await world.snapshot();
+    await world.rpc('evm_increaseTime', [3601]); // past the keeper cooldown of the lever-up
+    await world.rpc('evm_mine');
+    await prepare();
+    await world.setPrice(await world.feedAnswer()); // a fresh feed answer, the pool on it
+    const service = await startLatencyService(world, watched, keys, tag);
+    try {
+      await waitForFirstScan(world, service.prefix, watched[0]!);
       await world.rpc('evm_setAutomine', [false]);
       await world.rpc('evm_setIntervalMining', [1]);
-      const blocks: number[] = [];
-      const millis: number[] = [];
-      const first: number[] = [];
-      for (let t = 0; t < trials; t++) {
-        await world.rpc('evm_increaseTime', [3601]); // past the keeper cooldown
-        await nextBlock(world);
-        const answer = (await world.feedAnswer()) * 87n / 100n; // -13%: every vault leaves its band (2.0x -> ~2.35x)
-        const hash = await world.owner.writeContract({ address: world.deployment.arbitrageur, abi: parseAbi(['function setPrice(int256)']), functionName: 'setPrice', args: [answer] });
-        const receipt = await world.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-        const t0 = Date.now();
-        const seen = await waitForRebalancedVaults(world, watched, receipt.blockNumber + 1n, 600_000, (vault, block) => {
-          blocks.push(Number(block - receipt.blockNumber));
-          millis.push(Date.now() - t0);
-          void vault;
-        });
-        first.push(Math.min(...seen.map((s) => Number(s.block - receipt.blockNumber))));
-      }
-      const row = `| ${watched.length} | ${signers} | ${percentile(first, 50)} | ${percentile(blocks, 50)} | ${percentile(blocks, 99)} | ${Math.max(...blocks)} | ${percentile(millis, 50)} | ${percentile(millis, 99)} |`;
-      latencyRows.push(row);
-      log(row);
+      return await body(service);
     } finally {
       await service.close();
       await world.rpc('evm_setIntervalMining', [0]);
       await world.rpc('evm_setAutomine', [true]);
     }
+  };
+
+  const latencyRows: string[] = [];
+  for (const signers of signerCounts) {
+    const blocks: number[] = [];
+    const millis: number[] = [];
+    const first: number[] = [];
+    const txs = { sent: 0, confirmed: 0, failed: new Map<string, number>() };
+    for (let t = 0; t < trials; t++) {
+      await trial(keeperKeys.slice(0, signers), `burst-${signers}-${t}`, async () => undefined, async (service) => {
+        await nextBlock(world);
+        // -13%: every vault leaves its band (2.0x -> ~2.35x)
+        const shock = await setPriceAndWait(world, ((await world.feedAnswer()) * 87n) / 100n);
+        const t0 = Date.now();
+        const seen = await waitForRebalancedVaults(world, watched, shock + 1n, 600_000, (_vault, block) => {
+          blocks.push(Number(block - shock));
+          millis.push(Date.now() - t0);
+        });
+        first.push(Math.min(...seen.map((s) => Number(s.block - shock))));
+        const metrics = await (await fetch(`${service.url}/metrics`)).text();
+        txs.sent += metricSum(metrics, 'ballast_tx_sent_total');
+        txs.confirmed += metricSum(metrics, 'ballast_tx_confirmed_total');
+        for (const [error, n] of metricByLabel(metrics, 'ballast_tx_failed_total', 'error')) txs.failed.set(error, (txs.failed.get(error) ?? 0) + n);
+      });
+    }
+    const failed = [...txs.failed.entries()].sort((a, b) => b[1] - a[1]).map(([e, n]) => `${n} ${e}`).join(', ') || 'none';
+    const row = `| ${watched.length} | ${signers} | ${percentile(first, 50)} | ${percentile(blocks, 50)} | ${percentile(blocks, 99)} | ${Math.max(...blocks)} | ${percentile(millis, 50)} | ${percentile(millis, 99)} | ${txs.sent} | ${txs.confirmed} | ${failed} |`;
+    latencyRows.push(row);
+    log(row);
   }
+
   // One vault leaves its band while the others stay in: the pipeline's own latency (scan, plan, execute).
-  await world.revert(snapshotId);
-  snapshotId = await world.snapshot();
   const singleRows: string[] = [];
   {
-    const service = await startLatencyService(world, watched, keeperKeys.slice(0, 1));
-    try {
-      await waitForRebalancedVaults(world, watched, 0n, 600_000);
-      const target = watched[0]!;
-      const [module] = await world.client.readContract({ address: target, abi: parseAbi(['function modules() view returns (address[])']), functionName: 'modules' });
-      // The guardian tightens this vault's band top to 2.05x (tightening applies at once): -3.5% then takes it out
-      // of its band while the others (top 2.3x) stay inside; +3.5% brings them back.
-      const limits = await world.client.readContract({ address: module!, abi: morphoLeverageModuleAbi, functionName: 'leverageLimits' });
-      const encoded = encodeAbiParameters([{ type: 'tuple', components: leverageLimitsComponents }], [{ ...limits, maxLeverage: 205n * 10n ** 16n }]);
-      const guardian = createWalletClient({ chain: world.client.chain, transport: http(world.rpcUrl), account: privateKeyToAccount(ANVIL_KEYS.guardian) });
-      const tighten = await guardian.writeContract({ address: target, abi: parseAbi(['function submitModuleLimits(address module, bytes newLimits)']), functionName: 'submitModuleLimits', args: [module!, encoded] });
-      await world.client.waitForTransactionReceipt({ hash: tighten });
-      await world.rpc('evm_setAutomine', [false]);
-      await world.rpc('evm_setIntervalMining', [1]);
-      const blocks: number[] = [];
-      const millis: number[] = [];
-      let others = 0;
-      for (let t = 0; t < singleTrials; t++) {
-        await world.rpc('evm_increaseTime', [3601]);
+    const target = watched[0]!;
+    const [module] = await world.client.readContract({ address: target, abi: parseAbi(['function modules() view returns (address[])']), functionName: 'modules' });
+    const limits = await world.client.readContract({ address: module!, abi: morphoLeverageModuleAbi, functionName: 'leverageLimits' });
+    // The guardian tightens this vault's band top to 2.05x (tightening applies at once): -3.5% then takes it out
+    // of its band while the others (top 2.3x) stay inside.
+    const encoded = encodeAbiParameters([{ type: 'tuple', components: leverageLimitsComponents }], [{ ...limits, maxLeverage: 205n * 10n ** 16n }]);
+    const guardian = createWalletClient({ chain: world.client.chain, transport: http(world.rpcUrl), account: privateKeyToAccount(ANVIL_KEYS.guardian) });
+    const tighten = async () => {
+      const hash = await guardian.writeContract({ address: target, abi: parseAbi(['function submitModuleLimits(address module, bytes newLimits)']), functionName: 'submitModuleLimits', args: [module!, encoded] });
+      await world.client.waitForTransactionReceipt({ hash });
+    };
+    const blocks: number[] = [];
+    const millis: number[] = [];
+    let others = 0;
+    for (let t = 0; t < singleTrials; t++) {
+      await trial(keeperKeys.slice(0, 1), `single-${t}`, tighten, async () => {
         await nextBlock(world);
         const down = await setPriceAndWait(world, ((await world.feedAnswer()) * 965n) / 1000n);
         const t0 = Date.now();
@@ -230,28 +254,26 @@ try {
           blocks.push(Number(block - down));
           millis.push(Date.now() - t0);
         });
-        const head = await world.client.getBlockNumber();
-        others += (await world.client.getLogs({ event: rebalancedEvent, fromBlock: down + 1n, toBlock: head })).filter((l) => l.address.toLowerCase() !== target.toLowerCase()).length;
-        await setPriceAndWait(world, ((await world.feedAnswer()) * 1000n) / 965n);
+        // Two more blocks for any other vault the service might (wrongly) have acted on.
         await nextBlock(world);
-      }
-      const row = `| ${watched.length} | 1 | ${singleTrials} | ${percentile(blocks, 50)} | ${percentile(blocks, 99)} | ${Math.max(...blocks)} | ${percentile(millis, 50)} | ${percentile(millis, 99)} | ${others} |`;
-      singleRows.push(row);
-      log(row);
-    } finally {
-      await service.close();
-      await world.rpc('evm_setIntervalMining', [0]);
-      await world.rpc('evm_setAutomine', [true]);
+        const head = await nextBlock(world);
+        others += (await world.client.getLogs({ event: rebalancedEvent, fromBlock: down + 1n, toBlock: head })).filter((l) => l.address.toLowerCase() !== target.toLowerCase()).length;
+      });
     }
+    const row = `| ${watched.length} | 1 | ${singleTrials} | ${percentile(blocks, 50)} | ${percentile(blocks, 99)} | ${Math.max(...blocks)} | ${percentile(millis, 50)} | ${percentile(millis, 99)} | ${others} |`;
+    singleRows.push(row);
+    log(row);
   }
   report.push(
     '## Reaction latency: one vault leaves its band (1-second blocks)',
     '',
-    `anvil mining one block per second; ${latencyVaults} vaults watched, all at 2.0x. The guardian tightens one vault's band`,
-    "top to 2.05x; each trial moves the feed and pool 3.5% down in one transaction (block B): that vault leaves its band, the",
-    'others (top 2.3x) stay inside; then 3.5% back up. Latency = block of the rebalance receipt - B (1 = the next block),',
-    "and wall time from seeing B's receipt to seeing the rebalance. The last column counts rebalances of other vaults during",
-    'the trials (expected 0).',
+    `anvil mining one block per second; ${latencyVaults} vaults watched, all at 2.0x. Every trial starts from the same chain`,
+    'state (an anvil snapshot taken after the lever-up, one hour later) with a freshly started service on its own Redis',
+    "prefix, after its first scan. The guardian tightens one vault's band top to 2.05x (tightening applies at once); the",
+    'trial moves the feed and pool 3.5% down in one transaction (block B): that vault leaves its band, the others (top',
+    "2.3x) stay inside. Latency = block of the rebalance receipt - B (1 = the next block), and wall time from seeing B's",
+    'receipt to seeing the rebalance. The last column counts rebalances of other vaults up to two blocks after it',
+    '(expected 0).',
     '',
     '| vaults watched | keeper keys | trials | p50 blocks | p99 blocks | max blocks | p50 ms | p99 ms | other vaults rebalanced |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -261,14 +283,21 @@ try {
   report.push(
     '## Reaction latency: every vault leaves its band at once (1-second blocks)',
     '',
-    `anvil mining one block per second; ${latencyVaults} vaults watched, all at 2.0x after an initial lever-up; each trial`,
-    `moves the feed and the pool 13% down in one transaction (block B), which takes every vault out of its band. Latency`,
-    'of a vault = block of its rebalance receipt - B, and wall time from seeing B\'s receipt to seeing the rebalance.',
+    `anvil mining one block per second; ${latencyVaults} vaults watched, all at 2.0x after an initial lever-up; each trial starts`,
+    'from that chain state (anvil snapshot) with a freshly started service on its own Redis prefix, and moves the feed and',
+    'the pool 13% down in one transaction (block B), which takes every vault out of its band. An arbitrageur puts the pool',
+    'back on the feed once per block (every vault trades on the one pool). Latency of a vault = block of its rebalance',
+    "receipt - B, and wall time from seeing B's receipt to seeing the rebalance.",
     `${trials} trials per row. Each keeper key is one nonce sequence: its executor sends one transaction and waits for`,
     'its receipt before the next, so with all vaults breaking at once a key handles about one vault per block.',
+    "The last three columns add up every trial's service metrics (`/metrics`): transactions broadcast (replacements",
+    'included), jobs confirmed, and jobs failed for good by error name. Those fail either before sending (the simulation',
+    'reverts: nothing is spent) or on-chain (`SlippageExceeded`, or `RevertedOnChain` when the replay on the previous',
+    "block passes: an earlier transaction of the same block moved the pool); a failed plan's id is held for",
+    '`BALLAST_FAILED_JOB_HOLD_MS` (60 s), then the next scan plans it again.',
     '',
-    '| vaults | keeper keys | first rebalance (blocks) | p50 blocks | p99 blocks | max blocks | p50 ms | p99 ms |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| vaults | keeper keys | first rebalance (blocks) | p50 blocks | p99 blocks | max blocks | p50 ms | p99 ms | tx sent | jobs confirmed | jobs failed for good |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...latencyRows,
     '',
   );
@@ -288,12 +317,13 @@ writeFileSync(resolve(ROOT, opts.out), [...header, ...report].join('\n'));
 log(`written to ${opts.out}`);
 process.exit(0);
 
-async function startLatencyService(world: World, watched: Address[], keys: ReturnType<typeof mnemonicToAccount>[]) {
-  return startService(
+async function startLatencyService(world: World, watched: Address[], keys: ReturnType<typeof mnemonicToAccount>[], tag: string) {
+  const prefix = `bench-lat-${tag}-${Date.now()}`;
+  const service = await startService(
     loadConfig({
       BALLAST_RPC_URL: world.rpcUrl,
       REDIS_URL,
-      BALLAST_REDIS_PREFIX: `bench-lat-${keys.length}-${Date.now()}`,
+      BALLAST_REDIS_PREFIX: prefix,
       BALLAST_KEEPER_KEYS: keys.map((a) => `0x${Buffer.from(a.getHdKey().privateKey!).toString('hex')}`).join(','),
       BALLAST_VAULTS: watched.join(','),
       BALLAST_MULTICALL3: world.deployment.multicall3,
@@ -304,6 +334,47 @@ async function startLatencyService(world: World, watched: Address[], keys: Retur
     }),
     { logger: ['error'] },
   );
+  return {
+    prefix,
+    url: service.url!,
+    close: async () => {
+      await service.close();
+      await dropPrefix(REDIS_URL, prefix);
+    },
+  };
+}
+
+/** Waits until the service has written a snapshot of `vault` read at the current head or later (its first scan). */
+async function waitForFirstScan(world: World, prefix: string, vault: Address): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const head = await world.client.getBlockNumber();
+    const key = new RedisKeys(prefix).snapshot(vault);
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      const raw = await redis.get(key);
+      if (raw && fromWire<VaultSnapshot>(JSON.parse(raw) as WireSnapshot).blockNumber >= head) return;
+    }
+    throw new Error(`the service did not scan ${vault} within 60 s`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The sum of a Prometheus counter over all its label sets. */
+function metricSum(text: string, name: string): number {
+  return [...metricByLabel(text, name, null).values()].reduce((a, b) => a + b, 0);
+}
+
+/** A Prometheus counter's values by one label (`null`: all under one key). */
+function metricByLabel(text: string, name: string, label: string | null): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = line.match(/^([a-z_]+)(\{[^}]*\})? ([0-9.e+]+)$/);
+    if (!m || m[1] !== name) continue;
+    const key = label ? (m[2]?.match(new RegExp(`${label}="([^"]*)"`))?.[1] ?? '') : '';
+    out.set(key, (out.get(key) ?? 0) + Number(m[3]));
+  }
+  return out;
 }
 
 /** Moves feed and pool through the arbitrageur; returns the block it landed in. */
