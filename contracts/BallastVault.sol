@@ -161,8 +161,8 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
     }
 
     /// @inheritdoc IBallastVault
-    function jobExecuted(bytes32 jobId) external view returns (bool) {
-        return $.jobExecuted[jobId];
+    function jobSpent(address module, bytes32 jobId) external view returns (bool) {
+        return uint56(uint256(jobId)) < $.moduleConfig[module].jobNonce;
     }
 
     /// @inheritdoc IBallastVault
@@ -364,10 +364,14 @@ contract BallastVault is ERC4626, Ownable2Step, IBallastVault {
         onlyEnabled(module)
         returns (uint256 preLeverage, uint256 postLeverage)
     {
-        if ($.jobExecuted[params.jobId]) revert ErrorsLib.JobAlreadyExecuted(params.jobId);
+        // Replay guard: one job per nonce and module, in order. The config slot was read by `onlyEnabled`, so this
+        // costs one warm write, where a set of executed ids costs a fresh slot per job.
+        ModuleConfig storage config = $.moduleConfig[module];
+        uint56 nonce = config.jobNonce;
+        if (uint56(uint256(params.jobId)) != nonce) revert ErrorsLib.JobNonceMismatch(params.jobId, nonce);
         if (block.timestamp > params.deadline) revert ErrorsLib.DeadlineExpired(params.deadline, block.timestamp);
         if (IStrategyModule(module).isRiskIncreasing(params)) _checkRiskIncreasingAllowed();
-        $.jobExecuted[params.jobId] = true;
+        config.jobNonce = nonce + 1;
 
         uint256 preEquity;
         uint256 postEquity;

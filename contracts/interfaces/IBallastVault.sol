@@ -23,9 +23,12 @@ struct VaultLimits {
 struct ModuleConfig {
     /// @dev Most equity (vault-asset units) the keeper may allocate into the module.
     uint184 cap;
-    /// @dev Position in `modules` plus one; zero when not enabled.
-    uint64 index;
+    /// @dev Position in `modules` plus one; zero when not enabled (at most `MAX_MODULES`).
+    uint8 index;
     bool enabled;
+    /// @dev The nonce the module's next keeper job must carry in the low 56 bits of its `jobId`; each executed
+    /// `rebalance` increments it. Kept when the module is removed, so a re-added module never accepts an old job.
+    uint56 jobNonce;
 }
 
 /// @title IBallastVault
@@ -54,8 +57,9 @@ interface IBallastVault is IERC4626 {
     function limits() external view returns (VaultLimits memory);
     /// @notice The part of the loss budget in use now (WAD fraction of NAV), after the linear refill.
     function lossBudgetUsed() external view returns (uint256);
-    /// @notice Whether a keeper job id has already been executed.
-    function jobExecuted(bytes32 jobId) external view returns (bool);
+    /// @notice Whether the keeper job `jobId` can no longer run on `module`: a job with its nonce (the low 56 bits)
+    /// has already been executed there, this one or another planned from the same state.
+    function jobSpent(address module, bytes32 jobId) external view returns (bool);
     /// @notice Governance: grants roles, sets fees, unpauses, shuts down.
     function owner() external view returns (address);
     /// @notice Proposes modules, caps and limits.

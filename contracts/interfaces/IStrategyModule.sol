@@ -4,7 +4,9 @@ pragma solidity ^0.8.24;
 /// @notice A keeper's rebalance request, forwarded by the vault. Produced off-chain by the strategy
 /// service; every field is a bound the chain checks, so a stale or duplicated job reverts.
 struct RebalanceParams {
-    /// @dev Unique per job (from the service's queue). The vault refuses a jobId it has seen.
+    /// @dev The job's id (from the service's queue). Its low 56 bits are the module's job nonce
+    /// (`IBallastVault.moduleConfig(module).jobNonce`): the vault runs one job per nonce, in order, so a job can never
+    /// run twice, nor after another job planned from the same state; the other bits identify the plan.
     bytes32 jobId;
     /// @dev The call reverts after this timestamp.
     uint256 deadline;

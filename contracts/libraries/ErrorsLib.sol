@@ -77,8 +77,9 @@ library ErrorsLib {
 
     /* KEEPER JOBS */
 
-    /// @notice This jobId has already been executed (a duplicated job).
-    error JobAlreadyExecuted(bytes32 jobId);
+    /// @notice The job's nonce (the low 56 bits of `jobId`) is not the module's next one: a job with that nonce already
+    /// ran (a duplicate, or another plan of the same state), or the nonce is ahead of the module's.
+    error JobNonceMismatch(bytes32 jobId, uint256 expectedNonce);
     /// @notice The job's deadline has passed (a stale job).
     error DeadlineExpired(uint256 deadline, uint256 timestamp);
     /// @notice The module's leverage is not the one the job was planned for.

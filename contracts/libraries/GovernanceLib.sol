@@ -65,10 +65,12 @@ library GovernanceLib {
         uint256 index = $.moduleConfig[module].index - 1;
         address last = $.modules[$.modules.length - 1];
         $.modules[index] = last;
-        $.moduleConfig[last].index = uint64(index + 1);
+        $.moduleConfig[last].index = uint8(index + 1);
         $.modules.pop();
         $.moduleCount = uint8($.modules.length);
-        delete $.moduleConfig[module];
+        // The job nonce stays: a module added back later must not accept jobs planned before it was removed.
+        $.moduleConfig[module] =
+            ModuleConfig({cap: 0, index: 0, enabled: false, jobNonce: $.moduleConfig[module].jobNonce});
         delete $.pendingCap[module];
         delete $.pendingModuleLimits[module];
         emit EventsLib.RemoveModule(msg.sender, module);
@@ -299,7 +301,9 @@ library GovernanceLib {
     function _addModule(VaultStorage storage $, address module) private {
         $.modules.push(module);
         $.moduleCount = uint8($.modules.length);
-        $.moduleConfig[module] = ModuleConfig({cap: 0, index: uint64($.modules.length), enabled: true});
+        $.moduleConfig[module] = ModuleConfig({
+            cap: 0, index: uint8($.modules.length), enabled: true, jobNonce: $.moduleConfig[module].jobNonce
+        });
         emit EventsLib.AddModule(msg.sender, module);
     }
 

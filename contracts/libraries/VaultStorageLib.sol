@@ -28,7 +28,6 @@ struct VaultStorage {
     address[] modules;
     mapping(address => ModuleConfig) moduleConfig;
     mapping(address => bool) isKeeper;
-    mapping(bytes32 => bool) jobExecuted;
     mapping(address => uint256) pendingModule;
     mapping(address => PendingUint192) pendingCap;
     mapping(address => PendingHash) pendingModuleLimits;

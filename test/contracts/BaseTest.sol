@@ -86,9 +86,15 @@ contract BaseTest is Test {
         vault.allocate(address(module), assets);
     }
 
-    function _params(bytes32 jobId, bool leverUp) internal view returns (RebalanceParams memory) {
+    /// @dev A job id for `module`'s next job: `tag` with the module's job nonce in its low 56 bits.
+    function _jobId(bytes32 tag) internal view returns (bytes32) {
+        return bytes32((uint256(tag) >> 56 << 56) | vault.moduleConfig(address(module)).jobNonce);
+    }
+
+    /// @dev Params of the module's next job (see `_jobId`).
+    function _params(bytes32 tag, bool leverUp) internal view returns (RebalanceParams memory) {
         return RebalanceParams({
-            jobId: jobId,
+            jobId: _jobId(tag),
             deadline: block.timestamp + 1 hours,
             leverUp: leverUp,
             amount: 1e18,

@@ -84,7 +84,8 @@ export function classifyFailure(error: unknown): FailureKind {
 
 /** One-line meanings of the errors a keeper meets most, for the API, the CLI and logs. */
 export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
-  JobAlreadyExecuted: 'this jobId already ran on-chain (a duplicate delivery): nothing more to do',
+  JobNonceMismatch:
+    "the job's nonce is not the module's next one: this job, or another planned from the same state, already ran (a duplicate delivery or a stale plan)",
   DeadlineExpired: 'the transaction reached the chain after its deadline',
   PreStateMismatch: 'leverage moved since the plan was made: the plan is stale',
   CooldownActive: 'the module was rebalanced too recently (cooldown)',

@@ -10,6 +10,8 @@ import type { ModuleLimits, ModuleStateSnapshot } from '../policy/index.js';
 /** A leverage module as the chain reports it. */
 export interface ModuleSnapshot {
   readonly address: Address;
+  /** The nonce the module's next keeper job must carry (`vault.moduleConfig(module).jobNonce`). */
+  readonly jobNonce: bigint;
   /** `IStrategyModule.state()`, with `ltv`. */
   readonly state: ModuleStateSnapshot & { readonly ltv: bigint };
   /** `leverageLimits()`, in the policy's shape (every field a bigint). */

@@ -154,6 +154,7 @@ export class VaultReader {
         calls.push(
           { address: module, abi: morphoLeverageModuleAbi, functionName: 'state' },
           { address: module, abi: morphoLeverageModuleAbi, functionName: 'leverageLimits' },
+          { address: vault, abi: ballastVaultAbi, functionName: 'moduleConfig', args: [module] },
         );
       }
     }
@@ -163,7 +164,7 @@ export class VaultReader {
 
     return layout.map(({ vault, start, modules }) => {
       const known = this.statics.get(vault);
-      const r = results.slice(start, start + 8 + modules.length * 2);
+      const r = results.slice(start, start + 8 + modules.length * PER_MODULE);
       const failure = r.find((x): x is { status: 'failure'; error: Error } => x.status === 'failure');
       const base = {
         address: vault,
@@ -195,7 +196,13 @@ export class VaultReader {
       const listed = (value(7) as Address[]).map((m) => getAddress(m));
       const modulesChanged = listed.length !== modules.length || listed.some((m, i) => m !== modules[i]);
       const moduleSnapshots: ModuleSnapshot[] = modules.map((address, i) =>
-        toModuleSnapshot(address, value(8 + i * 2) as RawState, value(9 + i * 2) as RawLimits, this.lltvs.get(address) ?? 0n),
+        toModuleSnapshot(
+          address,
+          value(8 + i * PER_MODULE) as RawState,
+          value(9 + i * PER_MODULE) as RawLimits,
+          (value(10 + i * PER_MODULE) as { jobNonce: bigint }).jobNonce,
+          this.lltvs.get(address) ?? 0n,
+        ),
       );
       const snapshot: VaultSnapshot = {
         ...base,
@@ -242,9 +249,13 @@ interface RawLimits {
   deadManDelay: number;
 }
 
-function toModuleSnapshot(address: Address, s: RawState, l: RawLimits, lltv: bigint): ModuleSnapshot {
+/** Reads per module: its `state()`, its `leverageLimits()` and the vault's `moduleConfig(module)`. */
+const PER_MODULE = 3;
+
+function toModuleSnapshot(address: Address, s: RawState, l: RawLimits, jobNonce: bigint, lltv: bigint): ModuleSnapshot {
   return {
     address,
+    jobNonce,
     state: {
       collateral: s.collateral,
       debt: s.debt,

@@ -89,7 +89,7 @@ export class TxExecutor {
     }
 
     if (intent.attempts.length === 0) {
-      if (job.action === 'rebalance' && (await this.jobExecutedOnChain(job))) {
+      if (job.action === 'rebalance' && (await this.jobSpentOnChain(job))) {
         // Another signer (or an earlier life of this job without a record) already did it.
         return { outcome: 'already-executed', txHash: null, blockNumber: null, replacements: 0 };
       }
@@ -121,8 +121,9 @@ export class TxExecutor {
     });
   }
 
-  private async jobExecutedOnChain(job: ExecuteJobData): Promise<boolean> {
-    return this.client.readContract({ address: job.vault, abi: ballastVaultAbi, functionName: 'jobExecuted', args: [job.jobId] });
+  private async jobSpentOnChain(job: ExecuteJobData): Promise<boolean> {
+    // Spent: a job with this nonce ran on the module (this one, or another plan of the same state).
+    return this.client.readContract({ address: job.vault, abi: ballastVaultAbi, functionName: 'jobSpent', args: [job.module, job.jobId] });
   }
 
   /** Simulates, signs and persists the first transaction. A revert here fails the job for good. */

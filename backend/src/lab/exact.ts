@@ -30,7 +30,7 @@ import { startAnvil } from '../localnet/anvil.js';
 import { ANVIL_KEYS, World, arbitrageurAbi } from '../localnet/world.js';
 import { MAX_UINT256, maxLeverUpWithin, minBigInt } from '../policy/index.js';
 import type { PolicyParameters, PricePoint } from '../policy/index.js';
-import { planVault } from '../scan/planner.js';
+import { jobIdWithNonce, planVault } from '../scan/planner.js';
 import { LOCAL_WORLD, LiquidityCurve, worldLiquidity } from './calibration.js';
 import type { KinkRateModel } from './calibration.js';
 import { buildConfig } from './config.js';
@@ -221,7 +221,7 @@ async function warmUp(world: World, keeper: Keeper, reader: VaultReader): Promis
   );
   const result = await keeper.send(snapshot.timestamp + 1n, {
     functionName: 'rebalance',
-    args: [module.address, { jobId: keccak256(stringToHex('lab-exact-warm-up')), deadline: MAX_UINT256, leverUp: true, amount, minPreLeverage: 0n, maxPreLeverage: MAX_UINT256 }],
+    args: [module.address, { jobId: jobIdWithNonce(keccak256(stringToHex('lab-exact-warm-up')), module.jobNonce), deadline: MAX_UINT256, leverUp: true, amount, minPreLeverage: 0n, maxPreLeverage: MAX_UINT256 }],
   });
   if ('error' in result) throw new Error(`warm-up lever-up failed: ${result.error}`);
 }

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
+import { encodeAbiParameters, keccak256, pad, toHex, type Address, type Hex } from 'viem';
 import { evaluatePolicy, planHash, type PolicyDecision, type PolicyParameters, type PricePoint } from '../policy/index.js';
 import type { ModuleSnapshot, VaultSnapshot } from '../chain/snapshot.js';
 import type { ExecuteJobData } from '../execute/job.js';
@@ -37,9 +37,27 @@ export function signerFor(vault: Address, signers: readonly Address[]): Address 
   return signers[Number(index)]!;
 }
 
-/** The id shared by the BullMQ job and the on-chain `RebalanceParams.jobId`. */
+/** Bits of a job id that carry the module's job nonce (the vault's replay guard). */
+const NONCE_BITS = 56n;
+const NONCE_MASK = (1n << NONCE_BITS) - 1n;
+
+/** `id` with its low 56 bits replaced by the module job nonce `nonce`. */
+export function jobIdWithNonce(id: Hex, nonce: bigint): Hex {
+  return pad(toHex((BigInt(id) & ~NONCE_MASK) | (nonce & NONCE_MASK)), { size: 32 });
+}
+
+/** The module job nonce a job id carries: its low 56 bits. */
+export function jobNonceOf(jobId: Hex): bigint {
+  return BigInt(jobId) & NONCE_MASK;
+}
+
+/**
+ * The id shared by the BullMQ job and the on-chain `RebalanceParams.jobId`: a hash of the plan and the state it was
+ * made for, with the module's next job nonce in the low 56 bits. The vault runs one job per nonce, in order, so the
+ * same job can never run twice, nor after another job planned from the same state.
+ */
 export function jobIdFor(chainId: number, vault: Address, module: ModuleSnapshot, hash: Hex): Hex {
-  return keccak256(
+  const id = keccak256(
     encodeAbiParameters(
       [
         { type: 'string' },
@@ -51,9 +69,10 @@ export function jobIdFor(chainId: number, vault: Address, module: ModuleSnapshot
         { type: 'uint256' },
         { type: 'uint256' },
       ],
-      ['ballast.job.v1', BigInt(chainId), vault, module.address, hash, module.state.collateral, module.state.debt, module.state.lastRebalance],
+      ['ballast.job.v2', BigInt(chainId), vault, module.address, hash, module.state.collateral, module.state.debt, module.state.lastRebalance],
     ),
   );
+  return jobIdWithNonce(id, module.jobNonce);
 }
 
 /** Evaluates every module of one vault. */

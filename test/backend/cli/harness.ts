@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { createWalletClient, getAddress, http, parseAbi, type Abi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ballastVaultAbi, morphoLeverageModuleAbi } from '../../../backend/src/chain/abi/index.js';
+import { jobIdWithNonce } from '../../../backend/src/scan/planner.js';
 import { ROOT } from '../support/anvil.js';
 import { ANVIL_KEYS, type World } from '../support/world.js';
 
@@ -77,13 +78,14 @@ export async function keeperLeverUp(world: World, percentOfEquity: bigint): Prom
   const amount = ((state.collateral - state.debtInAssets) * percentOfEquity) / 100n;
   const keeper = createWalletClient({ chain: world.client.chain, transport: http(world.rpcUrl), account: privateKeyToAccount(ANVIL_KEYS.keeper) });
   const now = (await world.client.getBlock()).timestamp;
+  const { jobNonce } = await world.client.readContract({ address: world.deployment.vault, abi: ballastVaultAbi, functionName: 'moduleConfig', args: [world.deployment.module] });
   const hash = await keeper.writeContract({
     address: world.deployment.vault,
     abi: ballastVaultAbi,
     functionName: 'rebalance',
     args: [
       world.deployment.module,
-      { jobId: `0x${'11'.repeat(32)}`, deadline: now + 600n, leverUp: true, amount, minPreLeverage: 0n, maxPreLeverage: 10n ** 20n },
+      { jobId: jobIdWithNonce(`0x${'11'.repeat(32)}`, jobNonce), deadline: now + 600n, leverUp: true, amount, minPreLeverage: 0n, maxPreLeverage: 10n ** 20n },
     ],
   });
   const receipt = await world.client.waitForTransactionReceipt({ hash });

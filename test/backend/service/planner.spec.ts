@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { Address } from 'viem';
 import type { ModuleSnapshot, VaultSnapshot } from '../../../backend/src/chain/snapshot.js';
 import { fromWire, toWire } from '../../../backend/src/chain/snapshot.js';
-import { jobIdFor, planVault, signerFor } from '../../../backend/src/scan/planner.js';
+import { jobIdFor, jobIdWithNonce, jobNonceOf, planVault, signerFor } from '../../../backend/src/scan/planner.js';
 
 const WAD = 10n ** 18n;
 const VAULT: Address = '0x9E545E3C0baAB3E08CdfD552C960A1050f373042';
@@ -43,6 +43,7 @@ function moduleAt(leverage: bigint, overrides: Partial<ModuleSnapshot['state']> 
       deadManDelay: 86400n,
     },
     lltv: 86n * 10n ** 16n,
+    jobNonce: 5n,
     healthFactor: null,
     equity: collateral - debtInAssets,
   };
@@ -107,6 +108,12 @@ describe('planVault', () => {
     expect(jobIdFor(31337, VAULT, m, hash)).toBe(a);
     expect(jobIdFor(31337, VAULT, { ...m, state: { ...m.state, lastRebalance: 1n } }, hash)).not.toBe(a);
     expect(jobIdFor(1, VAULT, m, hash)).not.toBe(a);
+    // The low 56 bits carry the module's job nonce (the vault's replay guard); the rest is the plan's hash.
+    expect(jobNonceOf(a)).toBe(5n);
+    const next = jobIdFor(31337, VAULT, { ...m, jobNonce: 6n }, hash);
+    expect(jobNonceOf(next)).toBe(6n);
+    expect(next.slice(0, 52)).toBe(a.slice(0, 52));
+    expect(jobIdWithNonce(a, 2n ** 56n + 3n)).toBe(jobIdWithNonce(a, 3n));
     // BullMQ refuses ids with ':' or that look like integers; a 0x hash is neither.
     expect(a).toMatch(/^0x[0-9a-f]{64}$/);
   });

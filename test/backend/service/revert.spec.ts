@@ -27,10 +27,10 @@ describe('revert decoding', () => {
   });
 
   test('classifyFailure: a contract revert is permanent, network trouble is transient', () => {
-    const data = encodeErrorResult({ abi: ballastErrorsAbi, errorName: 'JobAlreadyExecuted', args: ['0x' + '11'.repeat(32)] as never });
+    const data = encodeErrorResult({ abi: ballastErrorsAbi, errorName: 'JobNonceMismatch', args: ['0x' + '11'.repeat(32), 3n] as never });
     const reverted = new ContractFunctionRevertedError({ abi: ballastErrorsAbi, data, functionName: 'rebalance' });
     const wrapped = new BaseError('simulation failed', { cause: reverted });
-    expect(classifyFailure(wrapped)).toMatchObject({ kind: 'revert', name: 'JobAlreadyExecuted' });
+    expect(classifyFailure(wrapped)).toMatchObject({ kind: 'revert', name: 'JobNonceMismatch' });
     expect(classifyFailure(new HttpRequestError({ url: 'http://127.0.0.1:1', details: 'fetch failed' }))).toMatchObject({ kind: 'transient' });
     expect(classifyFailure(new TimeoutError({ body: {}, url: 'http://x' }))).toMatchObject({ kind: 'transient' });
     expect(classifyFailure(new Error('ECONNREFUSED'))).toMatchObject({ kind: 'transient' });

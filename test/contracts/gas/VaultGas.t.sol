@@ -5,6 +5,7 @@ import {BaseTest} from "../BaseTest.sol";
 import {PlainVault} from "../mocks/PlainVault.sol";
 import {BallastVault} from "@ballast/BallastVault.sol";
 import {WAD} from "@ballast/libraries/ConstantsLib.sol";
+import {RebalanceParams} from "@ballast/interfaces/IStrategyModule.sol";
 
 /// @notice Gas of the vault's hot paths beside a plain OpenZeppelin ERC4626 doing the same thing, in the
 /// same run. Runs under the `gas` profile (isolate = true), so every figure is the transaction's gas.
@@ -140,8 +141,9 @@ contract VaultGasTest is BaseTest {
 
     function test_gas_rebalance() public {
         module.setNextLeverage(2e18);
+        RebalanceParams memory params1 = _params(keccak256("gas"), true);
         vm.prank(KEEPER);
-        vault.rebalance(address(module), _params(keccak256("gas"), true));
+        vault.rebalance(address(module), params1);
         vm.snapshotGasLastCall(GROUP, "rebalance_controlled_module");
     }
 }

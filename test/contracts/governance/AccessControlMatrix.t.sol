@@ -441,11 +441,13 @@ contract AccessControlMatrixTest is BaseTest {
         vm.startPrank(KEEPER);
         vm.expectRevert(ErrorsLib.VaultPaused.selector);
         vault.allocate(address(module), 1e18);
+        RebalanceParams memory params1 = _params(keccak256("up"), true);
         vm.expectRevert(ErrorsLib.VaultPaused.selector);
-        vault.rebalance(address(module), _params(keccak256("up"), true));
+        vault.rebalance(address(module), params1);
         assertEq(module.leverage(), WAD, "leverage unchanged");
         // Risk-reducing actions continue.
-        vault.rebalance(address(module), _params(keccak256("down"), false));
+        RebalanceParams memory params2 = _params(keccak256("down"), false);
+        vault.rebalance(address(module), params2);
         vault.deallocate(address(module), 1e18);
         vm.stopPrank();
         assertEq(module.totalAssets(), 399e18);
@@ -457,23 +459,27 @@ contract AccessControlMatrixTest is BaseTest {
         vm.startPrank(KEEPER);
         vm.expectRevert(ErrorsLib.VaultIsShutdown.selector);
         vault.allocate(address(module), 1e18);
+        RebalanceParams memory params3 = _params(keccak256("up"), true);
         vm.expectRevert(ErrorsLib.VaultIsShutdown.selector);
-        vault.rebalance(address(module), _params(keccak256("up"), true));
+        vault.rebalance(address(module), params3);
         vm.stopPrank();
     }
 
-    function test_rebalance_keeperCannotReplayJob(bytes32 jobId, uint256 later) public {
+    function test_rebalance_keeperCannotReplayJob(bytes32 tag, uint256 later) public {
+        RebalanceParams memory p = _params(tag, true);
+        p.deadline = type(uint256).max;
         vm.prank(KEEPER);
-        vault.rebalance(address(module), _params(jobId, true));
-        assertTrue(vault.jobExecuted(jobId));
+        vault.rebalance(address(module), p);
+        assertTrue(vault.jobSpent(address(module), p.jobId));
         vm.warp(block.timestamp + bound(later, 0, 365 days));
         // Neither the same key nor another keeper key, with any direction, can run it again.
         vm.prank(KEEPER);
-        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobAlreadyExecuted.selector, jobId));
-        vault.rebalance(address(module), _params(jobId, true));
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobNonceMismatch.selector, p.jobId, 1));
+        vault.rebalance(address(module), p);
+        p.leverUp = false;
         vm.prank(KEEPER_2);
-        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobAlreadyExecuted.selector, jobId));
-        vault.rebalance(address(module), _params(jobId, false));
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobNonceMismatch.selector, p.jobId, 1));
+        vault.rebalance(address(module), p);
     }
 
     /// @dev Module addition, cap raise, limits loosening, module-limits loosening: nothing applies on submit,

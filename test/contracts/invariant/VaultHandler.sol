@@ -181,7 +181,7 @@ contract VaultHandler is VaultHandlerBase {
         m.setNextLeverage(_bound(nextLeverage, WAD, 4 * WAD));
         uint256 leverage = m.leverage();
         RebalanceParams memory params = RebalanceParams({
-            jobId: keccak256(abi.encode("job", ++_jobNonce)),
+            jobId: _nextJobId(m),
             deadline: block.timestamp + _bound(deadlineOffset, 0, 1 hours),
             leverUp: leverUp,
             amount: 1e18,
@@ -199,18 +199,21 @@ contract VaultHandler is VaultHandlerBase {
             expected = _keeperLossError(preNav, m.totalAssets().mulDiv(m.rebalanceLossBps(), BPS));
         }
 
+        uint256 nonce = vault.moduleConfig(address(m)).jobNonce;
         vm.prank(keeper);
         try vault.rebalance(address(m), params) returns (uint256 pre, uint256 post) {
             if (expected.length != 0) revert UnexpectedSuccess("rebalance", expected);
             assertEq(pre, params.minPreLeverage, "rebalance: preLeverage");
             assertEq(post, m.nextLeverage(), "rebalance: postLeverage");
-            assertTrue(vault.jobExecuted(params.jobId), "rebalance: job not marked");
+            assertTrue(vault.jobSpent(address(m), params.jobId), "rebalance: job not marked");
+            assertEq(vault.moduleConfig(address(m)).jobNonce, nonce + 1, "rebalance: nonce not advanced by one");
             _executedJobs.push(params.jobId);
+            _executedJobModules.push(m);
             ++ghost_jobsExecuted;
             _recordKeeperCall(preNav, vault.totalAssets());
         } catch (bytes memory reason) {
             _assertRevertedWith("rebalance", reason, expected);
-            assertFalse(vault.jobExecuted(params.jobId), "rebalance: refused job consumed");
+            assertEq(vault.moduleConfig(address(m)).jobNonce, nonce, "rebalance: refused job consumed a nonce");
         }
     }
 
@@ -220,8 +223,10 @@ contract VaultHandler is VaultHandlerBase {
         instrumented("badJob")
     {
         ControlledModule m = _module(moduleSeed);
+        kind %= 3;
+        if (kind == 0 && _executedJobs.length != 0) m = _executedJobModules[index % _executedJobs.length];
         RebalanceParams memory params = RebalanceParams({
-            jobId: keccak256(abi.encode("job", ++_jobNonce)),
+            jobId: _nextJobId(m),
             deadline: block.timestamp + 1 hours,
             leverUp: false,
             amount: 1e18,
@@ -229,10 +234,10 @@ contract VaultHandler is VaultHandlerBase {
             maxPreLeverage: type(uint256).max
         });
         bytes memory expected;
-        kind %= 3;
+        uint256 nonce = vault.moduleConfig(address(m)).jobNonce;
         if (kind == 0 && _executedJobs.length != 0) {
             params.jobId = _executedJobs[index % _executedJobs.length];
-            expected = abi.encodeWithSelector(ErrorsLib.JobAlreadyExecuted.selector, params.jobId);
+            expected = abi.encodeWithSelector(ErrorsLib.JobNonceMismatch.selector, params.jobId, nonce);
         } else if (kind == 1) {
             params.deadline = block.timestamp - _bound(index, 1, Math.min(block.timestamp, 1 days));
             expected = abi.encodeWithSelector(ErrorsLib.DeadlineExpired.selector, params.deadline, block.timestamp);
@@ -243,7 +248,6 @@ contract VaultHandler is VaultHandlerBase {
                 ErrorsLib.PreStateMismatch.selector, leverage, params.minPreLeverage, params.maxPreLeverage
             );
         }
-        bool wasExecuted = vault.jobExecuted(params.jobId);
 
         vm.prank(_keeper(keeperSeed));
         try vault.rebalance(address(m), params) {
@@ -251,7 +255,7 @@ contract VaultHandler is VaultHandlerBase {
         } catch (bytes memory reason) {
             _assertRevertedWith("badJob", reason, expected);
         }
-        assertEq(vault.jobExecuted(params.jobId), wasExecuted, "badJob: job state changed");
+        assertEq(vault.moduleConfig(address(m)).jobNonce, nonce, "badJob: nonce changed");
     }
 
     /// @dev After shutdown, the owner (unbounded) or a keeper (loss-bounded) unwinds a fraction of a module.

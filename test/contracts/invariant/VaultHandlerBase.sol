@@ -112,7 +112,9 @@ abstract contract VaultHandlerBase is Test {
     /// @dev Share delta (minted - burned, fee shares excluded) of the action in progress.
     int256 internal _opShareDelta;
     uint256 internal _jobNonce;
+    /// @dev Every executed job, with the module it ran on (replayed by `refuseBadJobNoRevert`).
     bytes32[] internal _executedJobs;
+    ControlledModule[] internal _executedJobModules;
 
     string[] internal _callNames;
     mapping(string => uint256) public calls;
@@ -202,6 +204,12 @@ abstract contract VaultHandlerBase is Test {
 
     function _actor(uint256 seed) internal view returns (address) {
         return _actors[seed % _actors.length];
+    }
+
+    /// @dev A job id for `m`'s next job: a fresh tag with the module's job nonce in its low 56 bits.
+    function _nextJobId(ControlledModule m) internal returns (bytes32) {
+        uint256 tag = uint256(keccak256(abi.encode("job", ++_jobNonce)));
+        return bytes32((tag >> 56 << 56) | vault.moduleConfig(address(m)).jobNonce);
     }
 
     function _module(uint256 seed) internal view returns (ControlledModule) {

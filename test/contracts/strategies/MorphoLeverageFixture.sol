@@ -73,7 +73,10 @@ abstract contract MorphoLeverageFixture is WorldFixture {
 
     function _params(bool leverUp, uint256 amount) internal returns (RebalanceParams memory) {
         return RebalanceParams({
-            jobId: keccak256(abi.encode("job", ++jobNonce)),
+            jobId: bytes32(
+                (uint256(keccak256(abi.encode("job", ++jobNonce))) >> 56 << 56)
+                    | vault.moduleConfig(address(module)).jobNonce
+            ),
             deadline: block.timestamp + 1 hours,
             leverUp: leverUp,
             amount: amount,

@@ -72,14 +72,17 @@ contract KeeperTest is BaseTest {
         _allocate(500e18);
         module.setLeverage(1.5e18);
         module.setNextLeverage(2e18);
-        bytes32 jobId = keccak256("job-1");
+        bytes32 jobId = _jobId(keccak256("job-1"));
+        assertFalse(vault.jobSpent(address(module), jobId));
+        RebalanceParams memory params1 = _params(keccak256("job-1"), true);
         vm.expectEmit(address(vault));
         emit EventsLib.Rebalanced(jobId, address(module), 1000e18 + SEED, 1000e18 + SEED, 1.5e18, 2e18, KEEPER);
         vm.prank(KEEPER);
-        (uint256 pre, uint256 post) = vault.rebalance(address(module), _params(jobId, true));
+        (uint256 pre, uint256 post) = vault.rebalance(address(module), params1);
         assertEq(pre, 1.5e18);
         assertEq(post, 2e18);
-        assertTrue(vault.jobExecuted(jobId));
+        assertTrue(vault.jobSpent(address(module), jobId));
+        assertEq(vault.moduleConfig(address(module)).jobNonce, 1, "nonce advanced");
     }
 
     /// @dev The NAV around a trade counts every other module's equity; whether there are others comes from the
@@ -110,9 +113,10 @@ contract KeeperTest is BaseTest {
 
     function _rebalancePreNav(bytes32 jobId) internal returns (uint256 preNav) {
         uint256 expected = vault.totalAssets();
+        RebalanceParams memory params2 = _params(jobId, true);
         vm.recordLogs();
         vm.prank(KEEPER);
-        vault.rebalance(address(module), _params(jobId, true));
+        vault.rebalance(address(module), params2);
         Vm.Log[] memory logs = vm.getRecordedLogs();
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter == address(vault) && logs[i].topics[0] == EventsLib.Rebalanced.selector) {
@@ -124,13 +128,79 @@ contract KeeperTest is BaseTest {
 
     function test_rebalance_usedJobId_reverts() public {
         _allocate(500e18);
-        bytes32 jobId = keccak256("job-1");
+        RebalanceParams memory p = _params(keccak256("job-1"), true);
         vm.prank(KEEPER);
-        vault.rebalance(address(module), _params(jobId, true));
+        vault.rebalance(address(module), p);
         // The same job delivered twice, even by another keeper key, executes once.
         vm.prank(KEEPER_2);
-        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobAlreadyExecuted.selector, jobId));
-        vault.rebalance(address(module), _params(jobId, true));
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobNonceMismatch.selector, p.jobId, 1));
+        vault.rebalance(address(module), p);
+    }
+
+    /// @dev Two plans of the same state carry the same nonce: whichever lands first runs, the other is refused.
+    function test_rebalance_secondPlanOfSameState_reverts() public {
+        _allocate(500e18);
+        RebalanceParams memory first = _params(keccak256("plan-a"), true);
+        RebalanceParams memory second = _params(keccak256("plan-b"), true);
+        assertTrue(first.jobId != second.jobId, "different jobs");
+        vm.prank(KEEPER);
+        vault.rebalance(address(module), second);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobNonceMismatch.selector, first.jobId, 1));
+        vault.rebalance(address(module), first);
+        assertTrue(vault.jobSpent(address(module), first.jobId), "spent without running");
+    }
+
+    /// @dev Removing a module keeps its job nonce: once added back, it refuses the jobs planned before.
+    function test_removeModule_keepsJobNonce() public {
+        ControlledModule other = new ControlledModule(address(vault), address(asset));
+        _addOther(other);
+        bytes32 tag = keccak256("before-removal");
+        RebalanceParams memory p = _params(tag, true);
+        p.jobId = bytes32((uint256(tag) >> 56 << 56) | vault.moduleConfig(address(other)).jobNonce);
+        p.deadline = type(uint256).max;
+        vm.prank(KEEPER);
+        vault.rebalance(address(other), p);
+        assertEq(vault.moduleConfig(address(other)).jobNonce, 1);
+
+        vm.prank(STRATEGIST);
+        vault.removeModule(address(other));
+        assertEq(vault.moduleConfig(address(other)).jobNonce, 1, "kept while removed");
+        assertFalse(vault.moduleConfig(address(other)).enabled);
+        _addOther(other);
+        assertEq(vault.moduleConfig(address(other)).jobNonce, 1, "kept when added back");
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobNonceMismatch.selector, p.jobId, 1));
+        vault.rebalance(address(other), p);
+    }
+
+    function _addOther(ControlledModule other) internal {
+        vm.prank(STRATEGIST);
+        vault.submitModule(address(other));
+        vm.warp(block.timestamp + vault.timelock());
+        vault.acceptModule(address(other));
+    }
+
+    /// @dev A job planned for a later nonce cannot jump the queue.
+    function test_rebalance_nonceAhead_reverts() public {
+        _allocate(500e18);
+        RebalanceParams memory p = _params(keccak256("job"), true);
+        p.jobId = bytes32(uint256(p.jobId) + 1);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.JobNonceMismatch.selector, p.jobId, 0));
+        vault.rebalance(address(module), p);
+        assertFalse(vault.jobSpent(address(module), p.jobId));
+    }
+
+    /// @dev A refused job (here: past its deadline) leaves the nonce where it was.
+    function test_rebalance_refusedJob_keepsNonce() public {
+        _allocate(500e18);
+        RebalanceParams memory p = _params(keccak256("job"), true);
+        vm.warp(p.deadline + 1);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.DeadlineExpired.selector, p.deadline, block.timestamp));
+        vault.rebalance(address(module), p);
+        assertEq(vault.moduleConfig(address(module)).jobNonce, 0);
     }
 
     function test_rebalance_pastDeadline_reverts() public {
@@ -156,13 +226,15 @@ contract KeeperTest is BaseTest {
         _allocate(500e18);
         vm.prank(GUARDIAN);
         vault.pause();
+        RebalanceParams memory up = _params(keccak256("up"), true);
         vm.prank(KEEPER);
         vm.expectRevert(ErrorsLib.VaultPaused.selector);
-        vault.rebalance(address(module), _params(keccak256("up"), true));
+        vault.rebalance(address(module), up);
+        assertFalse(vault.jobSpent(address(module), up.jobId), "a reverted job stays unused");
+        RebalanceParams memory down = _params(keccak256("down"), false);
         vm.prank(KEEPER);
-        vault.rebalance(address(module), _params(keccak256("down"), false));
-        assertTrue(vault.jobExecuted(keccak256("down")));
-        assertFalse(vault.jobExecuted(keccak256("up")), "a reverted job stays unused");
+        vault.rebalance(address(module), down);
+        assertTrue(vault.jobSpent(address(module), down.jobId));
     }
 
     /* LOSS BOUNDS */
@@ -172,9 +244,10 @@ contract KeeperTest is BaseTest {
         module.setRebalanceLossBps(60); // 0.6% of module equity > 0.5% of NAV
         uint256 nav = vault.totalAssets();
         uint256 loss = 6e18;
+        RebalanceParams memory params3 = _params(keccak256("lossy"), false);
         vm.prank(KEEPER);
         vm.expectRevert(abi.encodeWithSelector(ErrorsLib.LossExceeded.selector, loss, nav * 50 / 10_000));
-        vault.rebalance(address(module), _params(keccak256("lossy"), false));
+        vault.rebalance(address(module), params3);
     }
 
     function test_rebalance_lossBudget_boundsRepeatedLosses() public {
@@ -182,8 +255,9 @@ contract KeeperTest is BaseTest {
         module.setRebalanceLossBps(45); // under the 0.5% per-call bound; budget is 2% per day
         uint256 executed;
         for (uint256 i; i < 10; ++i) {
+            RebalanceParams memory params4 = _params(bytes32(i + 1), false);
             vm.prank(KEEPER);
-            try vault.rebalance(address(module), _params(bytes32(i + 1), false)) {
+            try vault.rebalance(address(module), params4) {
                 executed++;
             } catch (bytes memory reason) {
                 assertEq(bytes4(reason), ErrorsLib.LossBudgetExceeded.selector, "only the budget stops it");
@@ -195,12 +269,14 @@ contract KeeperTest is BaseTest {
         // Half a window later, half of the budget has refilled: two more fit, a third does not.
         vm.warp(block.timestamp + 12 hours);
         for (uint256 i; i < 2; ++i) {
+            RebalanceParams memory params5 = _params(bytes32(100 + i), false);
             vm.prank(KEEPER);
-            vault.rebalance(address(module), _params(bytes32(100 + i), false));
+            vault.rebalance(address(module), params5);
         }
+        RebalanceParams memory params6 = _params(bytes32(uint256(200)), false);
         vm.prank(KEEPER);
         vm.expectPartialRevert(ErrorsLib.LossBudgetExceeded.selector);
-        vault.rebalance(address(module), _params(bytes32(uint256(200)), false));
+        vault.rebalance(address(module), params6);
     }
 
     function test_fuzz_keeperLoss_neverExceedsBudgetPerWindow(uint256 lossBps, uint256 calls) public {
@@ -210,8 +286,9 @@ contract KeeperTest is BaseTest {
         module.setRebalanceLossBps(lossBps);
         uint256 navStart = vault.totalAssets();
         for (uint256 i; i < calls; ++i) {
+            RebalanceParams memory params7 = _params(bytes32(i + 1), false);
             vm.prank(KEEPER);
-            try vault.rebalance(address(module), _params(bytes32(i + 1), false)) {} catch {}
+            try vault.rebalance(address(module), params7) {} catch {}
             vm.warp(block.timestamp + 10 minutes);
         }
         uint256 elapsed = calls * 10 minutes;
@@ -254,9 +331,10 @@ contract KeeperTest is BaseTest {
         vm.expectRevert(ErrorsLib.VaultIsShutdown.selector);
         vault.deposit(1e18, ONBEHALF);
         vm.stopPrank();
+        RebalanceParams memory params8 = _params(keccak256("up"), true);
         vm.prank(KEEPER);
         vm.expectRevert(ErrorsLib.VaultIsShutdown.selector);
-        vault.rebalance(address(module), _params(keccak256("up"), true));
+        vault.rebalance(address(module), params8);
 
         vm.prank(OWNER);
         vault.unwindForShutdown(address(module), WAD);

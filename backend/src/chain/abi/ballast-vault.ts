@@ -474,8 +474,13 @@ export const ballastVaultAbi = [
   },
   {
     "type": "function",
-    "name": "jobExecuted",
+    "name": "jobSpent",
     "inputs": [
+      {
+        "name": "module",
+        "type": "address",
+        "internalType": "address"
+      },
       {
         "name": "jobId",
         "type": "bytes32",
@@ -688,13 +693,18 @@ export const ballastVaultAbi = [
           },
           {
             "name": "index",
-            "type": "uint64",
-            "internalType": "uint64"
+            "type": "uint8",
+            "internalType": "uint8"
           },
           {
             "name": "enabled",
             "type": "bool",
             "internalType": "bool"
+          },
+          {
+            "name": "jobNonce",
+            "type": "uint56",
+            "internalType": "uint56"
           }
         ]
       }
@@ -2414,12 +2424,17 @@ export const ballastVaultAbi = [
   },
   {
     "type": "error",
-    "name": "JobAlreadyExecuted",
+    "name": "JobNonceMismatch",
     "inputs": [
       {
         "name": "jobId",
         "type": "bytes32",
         "internalType": "bytes32"
+      },
+      {
+        "name": "expectedNonce",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },

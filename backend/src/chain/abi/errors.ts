@@ -416,12 +416,17 @@ export const ballastErrorsAbi = [
   },
   {
     "type": "error",
-    "name": "JobAlreadyExecuted",
+    "name": "JobNonceMismatch",
     "inputs": [
       {
         "name": "jobId",
         "type": "bytes32",
         "internalType": "bytes32"
+      },
+      {
+        "name": "expectedNonce",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },

@@ -105,7 +105,10 @@ contract MorphoLeverageHandler is Test {
         if (amount == 0) return;
 
         RebalanceParams memory p = RebalanceParams({
-            jobId: keccak256(abi.encode("invariant job", ghost_rebalances, ghost_rebalancesRefused)),
+            jobId: bytes32(
+                (uint256(keccak256(abi.encode("invariant job", ghost_rebalances, ghost_rebalancesRefused))) >> 56 << 56)
+                    | vault.moduleConfig(address(module)).jobNonce
+            ),
             deadline: block.timestamp,
             leverUp: leverUp,
             amount: amount,
