@@ -267,7 +267,9 @@ try {
   report.push(
     '## Reaction latency: one vault leaves its band (1-second blocks)',
     '',
-    `anvil mining one block per second; ${latencyVaults} vaults watched, all at 2.0x. Every trial starts from the same chain`,
+    `anvil mining one block per second; ${latencyVaults} vaults watched, all at 2.0x; the service polls for heads every 250 ms`,
+    '(`BALLAST_HEAD_POLL_MS`; with the default 1000 ms the poll and the miner keep one phase for a whole run, and a run',
+    'where it falls late in the block lands every reaction one block later). Every trial starts from the same chain',
     'state (an anvil snapshot taken after the lever-up, one hour later) with a freshly started service on its own Redis',
     "prefix, after its first scan. The guardian tightens one vault's band top to 2.05x (tightening applies at once); the",
     'trial moves the feed and pool 3.5% down in one transaction (block B): that vault leaves its band, the others (top',
@@ -329,6 +331,9 @@ async function startLatencyService(world: World, watched: Address[], keys: Retur
       BALLAST_MULTICALL3: world.deployment.multicall3,
       BALLAST_PORT: '0',
       BALLAST_SCAN_INTERVAL_MS: '1000',
+      // A quarter of the block time: a head is seen within 250 ms of being mined, whatever the phase between the
+      // poll and the 1-second miner (with 1000 ms, whole runs landed one block later than others).
+      BALLAST_HEAD_POLL_MS: '250',
       BALLAST_RECENTERING_SPEED: '1',
       BALLAST_TX_REPLACE_AFTER_MS: '10000',
     }),

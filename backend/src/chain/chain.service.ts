@@ -16,7 +16,7 @@ export class ChainService implements OnApplicationShutdown {
   private unwatch: (() => void) | null = null;
 
   constructor(@Inject(CONFIG) readonly config: ServiceConfig) {
-    this.clients = createChainClients(config);
+    this.clients = createChainClients(config, { pollingIntervalMs: config.headPollMs });
     this.reader = new VaultReader(this.clients.publicClient, config.multicall3);
   }
 

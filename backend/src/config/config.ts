@@ -42,6 +42,12 @@ export interface ServiceConfig {
   readonly scanIntervalMs: number;
   /** Extra scans on every new block (and so on every feed update that lands in one). */
   readonly scanOnNewBlocks: boolean;
+  /**
+   * How often the chain client polls for a new head over HTTP (a WebSocket RPC pushes heads instead). The reaction to
+   * a price move starts when its block is seen: with a poll as long as the block time, the keeper's transaction lands
+   * one block later whenever the poll's phase falls late in the block.
+   */
+  readonly headPollMs: number;
   /** How often the reconciler checks that the scan scheduler still exists in Redis. */
   readonly reconcileIntervalMs: number;
   /** Seconds a rebalance transaction stays valid on-chain (`RebalanceParams.deadline`). */
@@ -212,6 +218,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     host: text('BALLAST_HOST') ?? '127.0.0.1',
     scanIntervalMs: integer('BALLAST_SCAN_INTERVAL_MS', 5000, 100),
     scanOnNewBlocks: bool('BALLAST_SCAN_ON_NEW_BLOCKS', true),
+    headPollMs: integer('BALLAST_HEAD_POLL_MS', 1000, 50),
     reconcileIntervalMs: integer('BALLAST_RECONCILE_INTERVAL_MS', 5000, 100),
     jobDeadlineSeconds: integer('BALLAST_JOB_DEADLINE_SECONDS', 300, 10),
     txReplaceAfterMs: integer('BALLAST_TX_REPLACE_AFTER_MS', 15000, 100),

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     expect(config.vaults).toEqual([VAULT]);
     expect(config.multicall3).toBe('0xcA11bde05977b3631167028862bE2a173976CA11');
     expect(config.failedJobHoldMs).toBe(60_000);
+    expect(config.headPollMs).toBe(1000);
   });
 
   test('every problem is reported at once', () => {
