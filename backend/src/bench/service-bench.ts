@@ -137,6 +137,7 @@ try {
   await evaluate.obliterate({ force: true }).catch(() => undefined);
   await evaluate.close();
   redis.disconnect();
+  await dropPrefix(REDIS_URL, prefix); // the snapshots and price points the ticks wrote
 
   report.push(
     '## Scan cost by number of watched vaults',
