@@ -6,7 +6,8 @@
  *
  * `--params` applies to `ballast` only (to compare a proposed parameter set with the baseline). After the table
  * it prints the parameter sweep of docs/backtest.md: `ballast`'s final NAV on every scenario with one parameter
- * changed from its defaults (or from `--params`), and how many scenarios each set wins against `fli`.
+ * changed from its defaults (or from `--params`), and how many scenarios each set wins against `fli`; then the
+ * robustness table: every scenario's shape rebuilt with other seeds, ballast (and its previous defaults) vs fli.
  *
  * @packageDocumentation
  */
@@ -108,13 +109,19 @@ for (const row of rows) {
 }
 
 /** One parameter changed at a time from ballast's parameters (label as in docs/backtest.md, human units). */
+/** The defaults before `insideBandSpeed` (in-band recenterings at 0.5 once more than 0.05x above target). */
+const PREVIOUS_DEFAULTS = { insideBandSpeed: 0.5, recenterThreshold: 0.05 };
 const SWEEP: readonly { readonly label: string; readonly parameters: Record<string, unknown> }[] = [
   { label: 'defaults', parameters: {} },
-  { label: '`recenterUpInsideBand` true (the previous default)', parameters: { recenterUpInsideBand: true } },
+  { label: '`insideBandSpeed` 0.5, `recenterThreshold` 0.05 (the previous defaults)', parameters: PREVIOUS_DEFAULTS },
+  { label: '`insideBandSpeed` 0.05', parameters: { insideBandSpeed: 0.05 } },
+  { label: '`insideBandSpeed` 0.25', parameters: { insideBandSpeed: 0.25 } },
+  { label: '`recenterThreshold` 0.05', parameters: { recenterThreshold: 0.05 } },
   { label: '`recenterThreshold` 0.10', parameters: { recenterThreshold: 0.1 } },
-  { label: '`recenterThreshold` 0.15', parameters: { recenterThreshold: 0.15 } },
-  { label: '`recenteringSpeed` 0.25', parameters: { recenteringSpeed: 0.25 } },
-  { label: '`recenteringSpeed` 0.75', parameters: { recenteringSpeed: 0.75 } },
+  { label: 'no in-band recentering (`recenterThreshold` 0.3)', parameters: { recenterThreshold: 0.3 } },
+  { label: '`recenterUpInsideBand` true', parameters: { recenterUpInsideBand: true } },
+  { label: '`recenteringSpeed` 0.25 (leaving the band)', parameters: { recenteringSpeed: 0.25 } },
+  { label: '`recenteringSpeed` 0.75 (leaving the band)', parameters: { recenteringSpeed: 0.75 } },
   { label: '`volatility` null (no volatility target)', parameters: { volatility: null } },
 ];
 const sweepHeader = ['ballast parameters', ...rows.map((r) => r.scenario), 'wins'];
@@ -127,7 +134,53 @@ for (const set of SWEEP) {
 }
 sweep.push(`| fli | ${rows.map((r) => f(r.fli.finalNav, 1)).join(' | ')} | |`);
 console.log(`\nParameter sweep (ballast, one change at a time; final NAV; wins = scenarios with NAV >= fli):\n\n${sweep.join('\n')}`);
-console.log(`\n${rows.length} scenarios x 2 policies + ${SWEEP.length} sweep sets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+/**
+ * Robustness: each shipped scenario is one path, and a keeper that trades at most once per cooldown makes a crash's
+ * result depend on where those hours fall in it. So every scenario's shape is rebuilt with other seeds (the same
+ * construction, other noise; seeds 101 and up, none of them a shipped one) and run through fli, ballast and
+ * ballast with the previous defaults.
+ */
+const ROBUSTNESS_SEEDS: Readonly<Record<string, number>> = {
+  'crash-50-intraday.csv': 10,
+  'crash-40-rebound.csv': 10,
+  'crash-27-hours.csv': 10,
+  'bear-75-year.csv': 5,
+  'choppy-flat.csv': 20,
+  'random-walk-80vol.csv': 20,
+};
+const previousConfig = buildConfig('ballast', { ...baseOverrides, parameters: { ...baseOverrides.parameters, ...PREVIOUS_DEFAULTS } });
+const robustHeader = [
+  'scenario shape',
+  'seeds',
+  'fli mean NAV',
+  'ballast mean NAV',
+  'ballast >= fli',
+  'ballast − fli: mean (worst)',
+  'previous defaults >= fli',
+  'previous − fli: mean (worst)',
+];
+const robust = [`| ${robustHeader.join(' | ')} |`, `|${robustHeader.map(() => '---').join('|')}|`];
+for (const scenario of SCENARIOS) {
+  const count = ROBUSTNESS_SEEDS[scenario.file] ?? 0;
+  const navs = { fli: [] as number[], ballast: [] as number[], previous: [] as number[] };
+  for (let seed = 101; seed < 101 + count; seed++) {
+    const bars = scenario.build(seed);
+    navs.fli.push(runBacktest(bars, fliConfig).steps.at(-1)?.nav ?? 0);
+    navs.ballast.push(runBacktest(bars, ballastConfig).steps.at(-1)?.nav ?? 0);
+    navs.previous.push(runBacktest(bars, previousConfig).steps.at(-1)?.nav ?? 0);
+  }
+  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const against = (xs: readonly number[]): string[] => {
+    const gaps = xs.map((nav, i) => nav - navs.fli[i]!);
+    return [`${gaps.filter((g) => g >= 0).length} of ${count}`, `${f(mean(gaps), 1)} (${f(Math.min(...gaps), 1)})`];
+  };
+  robust.push(
+    `| ${scenario.file.replace(/\.csv$/, '')} | ${count} | ${f(mean(navs.fli), 1)} | ${f(mean(navs.ballast), 1)} | ${against(navs.ballast).join(' | ')} | ${against(navs.previous).join(' | ')} |`,
+  );
+}
+console.log(`\nRobustness (each shape rebuilt with seeds 101 and up; final NAV; previous defaults: ${JSON.stringify(PREVIOUS_DEFAULTS)}):\n\n${robust.join('\n')}`);
+console.log(`\n${rows.length} scenarios x 2 policies + ${SWEEP.length} sweep sets + robustness in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 if (options.json) {
   const strip = (r: BacktestReport): Omit<BacktestReport, 'navPath'> => {
     const { navPath: _omit, ...rest } = r;

@@ -187,6 +187,7 @@ export const FLI_PARAMETERS: PolicyParameters = Object.freeze({
   recenterIntervalSeconds: 86_400n,
   recenterThreshold: 0n,
   recenterUpInsideBand: true,
+  insideBandSpeed: toWad(0.05),
   preLeverageTolerance: 10n ** 16n,
   minTradeSize: 0n,
   maxOracleAgeSeconds: null,
@@ -274,6 +275,7 @@ function parameterOverrides(base: PolicyParameters, raw: Record<string, unknown>
     else out[key] = convert(value);
   };
   num('recenteringSpeed', toWad);
+  num('insideBandSpeed', toWad);
   num('recenterIntervalSeconds', int);
   num('recenterThreshold', toWad);
   num('preLeverageTolerance', toWad);

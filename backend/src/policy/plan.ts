@@ -13,7 +13,8 @@
  *    lever-ups start below the band, so a volatility target that moves with its estimate never makes a
  *    lever-up/delever round trip inside the band.
  * 4. **Destination.** FLI's rule: new = clamp(current·(1 - speed) + target·speed, min, max), never past
- *    the target. Levering up steers to the volatility-aware target (at most the on-chain one);
+ *    the target; `speed` is `recenteringSpeed` when leaving the band and `insideBandSpeed` for a recentering
+ *    inside it. Levering up steers to the volatility-aware target (at most the on-chain one);
  *    levering down steers to the on-chain target, because the chain refuses a rebalance that passes
  *    its own target - a lower volatility-aware target only stops lever-ups early.
  * 5. **Size.** The collateral to trade, |ΔC| ≈ |L' - L|·E, solved exactly with the swap cost at the
@@ -146,7 +147,8 @@ function sizeRebalance(input: PolicyInput, parameters: PolicyParameters, positio
   const slippage = limits.maxSlippageBps;
   const { leverUp, goal } = intent;
 
-  const step = wMulUp(parameters.recenteringSpeed, leverUp ? goal - leverage : leverage - goal);
+  const speed = intent.trigger === 'recenter' ? (parameters.insideBandSpeed ?? parameters.recenteringSpeed) : parameters.recenteringSpeed;
+  const step = wMulUp(speed, leverUp ? goal - leverage : leverage - goal);
   const recentered = clampBigInt(leverUp ? leverage + step : leverage - step, limits.minLeverage, limits.maxLeverage);
   const destination = leverUp ? minBigInt(recentered, goal) : maxBigInt(recentered, goal);
 

@@ -86,6 +86,13 @@ export interface PolicyParameters {
    * Optional so that parameter objects written before it existed keep working: absent means the default.
    */
   readonly recenterUpInsideBand?: boolean;
+  /**
+   * The recentering speed of a rebalance made inside the band (a daily recentering), WAD in (0, 1]; outside
+   * the band `recenteringSpeed` applies. Inside the band nothing forces a trade: a slow drift correction (FLI
+   * uses 5% a day) trades little in flat markets, while a position that left the band is brought back fast.
+   * Optional so that parameter objects written before it existed keep working: absent means `recenteringSpeed`.
+   */
+  readonly insideBandSpeed?: bigint;
   /** Half-width of the pre-leverage range the plan accepts at execution, WAD. */
   readonly preLeverageTolerance: bigint;
   /** Trades smaller than this (vault-asset units) are not worth their gas. */

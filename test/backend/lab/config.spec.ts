@@ -26,6 +26,7 @@ describe('lab configuration', () => {
     const fli = buildConfig('fli');
     expect(fli.policy.parameters).toBe(FLI_PARAMETERS);
     expect(fli.policy.parameters.recenteringSpeed).toBe(WAD / 20n);
+    expect(fli.policy.parameters.insideBandSpeed).toBe(WAD / 20n);
     expect(fli.policy.parameters.volatility).toBeNull();
     expect(fli.policy.limits).toMatchObject({ maxSlippageBps: 200n, ripcordSlippageBps: 500n, ripcordLeverage: 27n * 10n ** 17n });
     // Trade sizes are fractions of the venue depth: 1% of 50,000.
@@ -37,8 +38,9 @@ describe('lab configuration', () => {
     const config = buildConfig('ballast', {
       market: { poolDepth: 1000 },
       limits: { targetLeverage: 1.8 },
-      parameters: { recenteringSpeed: 0.25, volatility: null, maxOracleAgeSeconds: null },
+      parameters: { recenteringSpeed: 0.25, insideBandSpeed: 0.2, volatility: null, maxOracleAgeSeconds: null },
     });
+    expect(config.policy.parameters.insideBandSpeed).toBe(WAD / 5n);
     expect(config.policy.limits.targetLeverage).toBe(18n * 10n ** 17n);
     expect(config.policy.limits.maxTradeSize).toBe(4n * WAD);
     expect(config.policy.parameters.recenteringSpeed).toBe(WAD / 4n);
@@ -55,6 +57,16 @@ describe('lab configuration', () => {
   ] as const)('$policy with recenterUpInsideBand override $override -> $expected', ({ policy, override, expected }) => {
     const parameters = override === undefined ? {} : { recenterUpInsideBand: override };
     expect(buildConfig(policy, parseOverrides({ parameters })).policy.parameters.recenterUpInsideBand).toBe(expected);
+  });
+
+  it('refuses an insideBandSpeed outside (0, 1] or not a number, with the other problems', () => {
+    expect(problemsOf(() => buildConfig('ballast', { parameters: { insideBandSpeed: 1.5, recenteringSpeed: 0 } }))).toEqual([
+      'parameters: recenteringSpeed must be in (0, 1] (WAD)',
+      'parameters: insideBandSpeed must be in (0, 1] (WAD) when set',
+    ]);
+    expect(problemsOf(() => buildConfig('ballast', { parameters: { insideBandSpeed: 'fast' } }))).toEqual([
+      'parameters.insideBandSpeed must be a number',
+    ]);
   });
 
   it('refuses a recenterUpInsideBand that is not true or false, with the other problems', () => {

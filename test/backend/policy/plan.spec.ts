@@ -11,7 +11,7 @@ import {
   mulDivUp,
   planRebalance,
 } from '../../../backend/src/policy/index.js';
-import type { ModuleStateSnapshot, Plan, PolicyInput, RebalancePlan } from '../../../backend/src/policy/index.js';
+import type { ModuleStateSnapshot, Plan, PolicyInput, PolicyParameters, RebalancePlan } from '../../../backend/src/policy/index.js';
 import { FLI_LIMITS, NOW, STATIC_PARAMETERS, inputAt, stateAt, tokens, x } from './fixtures.js';
 
 function expectRebalance(plan: Plan): RebalancePlan {
@@ -214,8 +214,9 @@ describe('planRebalance - cooldown, recentering, oracle and pause', () => {
     // Below target inside the band: the default recenters only downward (lever-ups start below the band).
     { leverage: '1.85', expected: { kind: 'none', reason: 'inside-band' } },
     { leverage: '2.2', expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
-    { leverage: '1.97', expected: { kind: 'none', reason: 'at-target' } },
-    { leverage: '2.04', expected: { kind: 'none', reason: 'at-target' } },
+    { leverage: '1.97', expected: { kind: 'none', reason: 'inside-band' } },
+    { leverage: '2.02', expected: { kind: 'none', reason: 'at-target' } },
+    { leverage: '2.03', expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
   ])('inside the band with a recentering due, leverage $leverage', ({ leverage, expected }) => {
     const state = stateAt(leverage, tokens('1000'), { lastRebalance: NOW - 86_400n });
     expect(planRebalance(inputAt(leverage, { state }))).toMatchObject(expected);
@@ -244,6 +245,17 @@ describe('planRebalance - cooldown, recentering, oracle and pause', () => {
   });
 });
 
+/** The problems `planRebalance` lists for `parameters`; fails the test when it does not throw the parameters error. */
+function parameterProblems(parameters: PolicyParameters): readonly string[] {
+  try {
+    planRebalance(inputAt('2', { parameters }));
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidPolicyParametersError);
+    return (error as InvalidPolicyParametersError).problems;
+  }
+  throw new Error('expected InvalidPolicyParametersError');
+}
+
 describe('planRebalance - direction of recenterings inside the band (recenterUpInsideBand)', () => {
   const due = (leverage: string) => stateAt(leverage, tokens('1000'), { lastRebalance: NOW - 86_400n });
   const withoutFlag = (() => {
@@ -260,8 +272,8 @@ describe('planRebalance - direction of recenterings inside the band (recenterUpI
     { leverage: '2.2', flag: false, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
     { leverage: '2.2', flag: undefined, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
     { leverage: '2.2', flag: true, expected: { kind: 'rebalance', trigger: 'recenter', leverUp: false } },
-    { leverage: '1.97', flag: true, expected: { kind: 'none', reason: 'at-target' } },
-    { leverage: '2.04', flag: false, expected: { kind: 'none', reason: 'at-target' } },
+    { leverage: '1.99', flag: true, expected: { kind: 'none', reason: 'at-target' } },
+    { leverage: '2.02', flag: false, expected: { kind: 'none', reason: 'at-target' } },
     // Outside the band the flag changes nothing.
     { leverage: '1.65', flag: false, expected: { kind: 'rebalance', trigger: 'below-band', leverUp: true } },
     { leverage: '1.65', flag: true, expected: { kind: 'rebalance', trigger: 'below-band', leverUp: true } },
@@ -271,12 +283,12 @@ describe('planRebalance - direction of recenterings inside the band (recenterUpI
     expect(planRebalance(inputAt(leverage, { state: due(leverage), parameters }))).toMatchObject(expected);
   });
 
-  it('the default is false, and an in-band delever halves the gap to the on-chain target', () => {
+  it('the default is false, and an in-band delever closes a tenth of the gap to the on-chain target', () => {
     expect(DEFAULT_POLICY_PARAMETERS.recenterUpInsideBand).toBe(false);
     const plan = expectRebalance(planRebalance(inputAt('2.2', { state: due('2.2') })));
-    // Speed 0.5 from 2.2 toward 2.0: 2.1 at the oracle price, |dC| = 0.1 * 1000 equity.
-    expect(plan.bestCasePostLeverage).toBe(x('2.1'));
-    expect(plan.amount).toBe(tokens('100'));
+    // insideBandSpeed 0.1 from 2.2 toward 2.0: 2.18 at the oracle price, |dC| = 0.02 * 1000 equity.
+    expect(plan.bestCasePostLeverage).toBe(x('2.18'));
+    expect(plan.amount).toBe(tokens('20'));
   });
 
   it('a position drifting below target inside the band is left alone until it leaves the band, then levered up', () => {
@@ -290,16 +302,53 @@ describe('planRebalance - direction of recenterings inside the band (recenterUpI
 
   it('rejects a flag that is not a boolean, listed with every other problem', () => {
     const parameters = { ...STATIC_PARAMETERS, recenterUpInsideBand: 'yes' as unknown as boolean, recenterThreshold: -1n };
-    try {
-      planRebalance(inputAt('2', { parameters }));
-      throw new Error('expected InvalidPolicyParametersError');
-    } catch (error) {
-      expect(error).toBeInstanceOf(InvalidPolicyParametersError);
-      expect((error as InvalidPolicyParametersError).problems).toEqual([
-        'recenterThreshold is negative',
-        'recenterUpInsideBand must be a boolean when set',
-      ]);
-    }
+    expect(parameterProblems(parameters)).toEqual([
+      'recenterThreshold is negative',
+      'recenterUpInsideBand must be a boolean when set',
+    ]);
+  });
+});
+
+describe('planRebalance - insideBandSpeed (recenterings inside the band) and recenteringSpeed (leaving it)', () => {
+  const due = (leverage: string) => stateAt(leverage, tokens('1000'), { lastRebalance: NOW - 86_400n });
+  const plan = (leverage: string, parameters: PolicyParameters) =>
+    expectRebalance(planRebalance(inputAt(leverage, { state: due(leverage), parameters })));
+
+  it.each([
+    // [leverage, insideBandSpeed, recenteringSpeed, oracle-price post-leverage]; 1000 equity, so |dC| = |dL| * 1000.
+    { leverage: '2.2', inside: '0.1', outside: '0.5', post: '2.18' },
+    { leverage: '2.2', inside: '0.25', outside: '0.5', post: '2.15' },
+    { leverage: '2.2', inside: '1', outside: '0.05', post: '2' },
+    // Above the band recenteringSpeed applies, whatever insideBandSpeed says.
+    { leverage: '2.4', inside: '0.1', outside: '0.5', post: '2.2' },
+    { leverage: '2.4', inside: '1', outside: '0.75', post: '2.1' },
+  ])('leverage $leverage, inside $inside, outside $outside -> $post', ({ leverage, inside, outside, post }) => {
+    const parameters = { ...STATIC_PARAMETERS, insideBandSpeed: x(inside), recenteringSpeed: x(outside) };
+    const p = plan(leverage, parameters);
+    expect(p.bestCasePostLeverage).toBe(x(post));
+    expect(p.amount).toBe(mulDivDown(x(leverage) - x(post), tokens('1000'), WAD));
+  });
+
+  it('below the band, a lever-up moves at recenteringSpeed (0.5 from 1.6 toward 2.0 lands on 1.8)', () => {
+    const p = plan('1.6', { ...STATIC_PARAMETERS, insideBandSpeed: x('0.1') });
+    expect(p.leverUp).toBe(true);
+    expect(p.trigger).toBe('below-band');
+    // The highest prediction (worst slippage) must not exceed 1.8; the oracle-price one sits just below it.
+    expect(p.expectedPostLeverage).toBeLessThanOrEqual(x('1.8'));
+    expect(p.expectedPostLeverage).toBeGreaterThan(x('1.79'));
+  });
+
+  it('a parameter object without insideBandSpeed recenters inside the band at recenteringSpeed', () => {
+    const { insideBandSpeed: _omit, ...older } = STATIC_PARAMETERS;
+    expect(plan('2.2', older).bestCasePostLeverage).toBe(x('2.1'));
+  });
+
+  it.each([0n, -1n, WAD + 1n])('refuses insideBandSpeed %s, listed with every other problem', (speed) => {
+    const parameters = { ...STATIC_PARAMETERS, insideBandSpeed: speed, minTradeSize: -1n };
+    expect(parameterProblems(parameters)).toEqual([
+      'insideBandSpeed must be in (0, 1] (WAD) when set',
+      'minTradeSize is negative',
+    ]);
   });
 });
 
