@@ -64,6 +64,10 @@ The real events, for scale (approximate, from public price charts): ETH fell abo
 of 12-13 March 2020, about 40% intraday on 19 May 2021 before recovering part of it, and about 25-30% in
 a few hours on 5 August 2024. The shapes below are stylised versions of those, with their own noise.
 
+One path per shape says little about a keeper that trades at most once an hour: the bench
+(\`backend/src/lab/bench.ts\`) also rebuilds every shape below with seeds 101 and up (the same construction,
+other noise; not shipped as files) for the robustness table in \`docs/backtest.md\`.
+
 ${sections.join('\n')}
 ## The random-walk generator
 
