@@ -18,6 +18,15 @@ export function createRedis(url: string, name: string): Redis {
 }
 
 /**
+ * Closes a client whose connection may already have failed. ioredis's `disconnect()` arms a 2 s timer that only
+ * the socket's `close` event clears; on a client already `end`ed (a refused connection with no retry) that event
+ * has passed, and the timer keeps the process alive for 2 s after everything else is done.
+ */
+export function disconnectClient(redis: Redis): void {
+  if (redis.status !== 'end') redis.disconnect();
+}
+
+/**
  * Connections handed to BullMQ workers. BullMQ does not close a connection it was given, so whoever opens
  * them closes them, after the workers (`closeAll`).
  */

@@ -8,6 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { Redis } from 'ioredis';
+import { disconnectClient } from '../redis/redis.js';
 import { OutputTail, StartError, freePort, spawnTracked, stopChild } from './processes.js';
 
 /** The Redis `npm start` uses. */
@@ -52,7 +53,7 @@ export async function pingRedis(url: string, timeoutMs = 1_500): Promise<string 
     const e = (lastError ?? error) as NodeJS.ErrnoException;
     return e.code ?? e.message;
   } finally {
-    redis.disconnect();
+    disconnectClient(redis);
   }
 }
 
@@ -140,7 +141,7 @@ export async function dropPrefix(url: string, prefix: string): Promise<number> {
       if (keys.length > 0) deleted += await redis.del(...keys);
     } while (cursor !== '0');
   } finally {
-    redis.disconnect();
+    disconnectClient(redis);
   }
   return deleted;
 }

@@ -3,6 +3,8 @@
  * a redis-server of our own comes and goes, and when nothing is possible the message says what to do.
  */
 import { describe, expect, test } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { disconnectClient } from '../../../backend/src/redis/redis.js';
 import { StartError, freePort } from '../../../backend/src/start/processes.js';
 import { findRedis, pingRedis, redact } from '../../../backend/src/start/redis.js';
 
@@ -56,6 +58,25 @@ describe('findRedis', () => {
     const error = await startError(findRedis({ own: true, serverBinary: 'redis-server-that-is-not-installed' }));
     expect(error.message).toContain('--own-redis starts a redis-server');
     expect(error.message).toContain('sudo apt-get install redis-server');
+  });
+
+  test('test_disconnectClient_afterARefusedConnectionArmsNoTimer', async () => {
+    // ioredis's disconnect() on a client whose connection was refused arms a 2 s timer that nothing clears, which
+    // kept `npm start` (pingRedis probes closed ports) and jest workers alive after everything else had stopped.
+    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    redis.on('error', () => undefined);
+    await expect(redis.connect()).rejects.toThrow();
+    expect(redis.status).toBe('end');
+    // Counted synchronously around the call, so no other timer can come or go in between.
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    disconnectClient(redis);
+    expect(timers()).toBe(before);
   });
 
   test('test_redact_hidesOnlyThePassword', () => {

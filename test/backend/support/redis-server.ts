@@ -1,6 +1,7 @@
 /** A private redis-server for tests that restart Redis (no persistence: a restart loses everything). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { disconnectClient } from '../../../backend/src/redis/redis.js';
 
 export class RedisServer {
   private child: ChildProcess | null = null;
@@ -26,7 +27,7 @@ export class RedisServer {
         if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}`);
         await new Promise((r) => setTimeout(r, 100));
       } finally {
-        probe.disconnect();
+        disconnectClient(probe);
       }
     }
   }
