@@ -23,7 +23,6 @@ import { createWalletClient, encodeAbiParameters, http, parseAbi, parseAbiItem, 
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { morphoLeverageModuleAbi } from '../chain/abi/index.js';
 import { createChainClients } from '../chain/chain.js';
-import { fromWire, type VaultSnapshot, type WireSnapshot } from '../chain/snapshot.js';
 import { VaultReader } from '../chain/vault-reader.js';
 import { loadConfig, type ServiceConfig } from '../config/config.js';
 import { QUEUE } from '../execute/job.js';
@@ -31,7 +30,6 @@ import { ROOT, startAnvil } from '../localnet/anvil.js';
 import { ANVIL_KEYS, World } from '../localnet/world.js';
 import { planVault } from '../scan/planner.js';
 import { startService } from '../service.js';
-import { RedisKeys } from '../redis/redis.js';
 import { dropPrefix } from '../start/redis.js';
 import { VaultStateStore } from '../vaults/vault-state.store.js';
 
@@ -189,7 +187,7 @@ try {
     await world.setPrice(await world.feedAnswer()); // a fresh feed answer, the pool on it
     const service = await startLatencyService(world, watched, keys, tag);
     try {
-      await waitForFirstScan(world, service.prefix, watched[0]!);
+      await waitForFirstScan(world, service.store, watched[0]!);
       await world.rpc('evm_setAutomine', [false]);
       await world.rpc('evm_setIntervalMining', [1]);
       return await body(service);
@@ -341,8 +339,9 @@ async function startLatencyService(world: World, watched: Address[], keys: Retur
     { logger: ['error'] },
   );
   return {
-    prefix,
     url: service.url!,
+    /** The service's own view of the vaults in Redis (the snapshots its scans write). */
+    store: service.app.get(VaultStateStore),
     close: async () => {
       await service.close();
       await dropPrefix(REDIS_URL, prefix);
@@ -351,19 +350,13 @@ async function startLatencyService(world: World, watched: Address[], keys: Retur
 }
 
 /** Waits until the service has written a snapshot of `vault` read at the current head or later (its first scan). */
-async function waitForFirstScan(world: World, prefix: string, vault: Address): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    const head = await world.client.getBlockNumber();
-    const key = new RedisKeys(prefix).snapshot(vault);
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-      const raw = await redis.get(key);
-      if (raw && fromWire<VaultSnapshot>(JSON.parse(raw) as WireSnapshot).blockNumber >= head) return;
-    }
-    throw new Error(`the service did not scan ${vault} within 60 s`);
-  } finally {
-    redis.disconnect();
+async function waitForFirstScan(world: World, store: VaultStateStore, vault: Address): Promise<void> {
+  const head = await world.client.getBlockNumber();
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const snapshot = await store.snapshot(vault);
+    if (snapshot && snapshot.blockNumber >= head) return;
   }
+  throw new Error(`the service did not scan ${vault} within 60 s`);
 }
 
 /** The sum of a Prometheus counter over all its label sets. */
