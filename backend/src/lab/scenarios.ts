@@ -172,7 +172,7 @@ export const SCENARIOS: readonly Scenario[] = [
       '5-minute OHLC bars from 1-minute steps, seed 2020. 3 days flat at 60% vol; then within one day: -20% over 8 h, ' +
       'a 2 h pause (-22%), -50% at the trough 6 h later (from the pre-event level), +10% rebound over 8 h (to 0.55); ' +
       '3 days drifting at 0.55-0.60 with 120% vol.',
-    build: (seed?: number) =>
+    build: (seed = 2020) =>
       shapedPath(
         [
           calm(3, 1),
@@ -183,7 +183,7 @@ export const SCENARIOS: readonly Scenario[] = [
           { seconds: 3 * DAY, level: 0.58, volatility: 1.2 },
         ],
         FIVE_MINUTES,
-        seed ?? 2020,
+        seed,
       ),
   },
   {
@@ -192,7 +192,7 @@ export const SCENARIOS: readonly Scenario[] = [
     construction:
       '5-minute OHLC bars from 1-minute steps, seed 2021. 3 days flat at 80% vol; then -12% over 6 h, -40% (from the ' +
       'pre-event level) over the next 3 h, rebound to -20% over 5 h, -25% by the end of the day; 3 days at 100% vol ending at 0.78.',
-    build: (seed?: number) =>
+    build: (seed = 2021) =>
       shapedPath(
         [
           calm(3, 1, 0.8),
@@ -203,7 +203,7 @@ export const SCENARIOS: readonly Scenario[] = [
           { seconds: 3 * DAY, level: 0.78, volatility: 1.0 },
         ],
         FIVE_MINUTES,
-        seed ?? 2021,
+        seed,
       ),
   },
   {
@@ -212,7 +212,7 @@ export const SCENARIOS: readonly Scenario[] = [
     construction:
       '5-minute OHLC bars from 1-minute steps, seed 2024. 3 days drifting from 1.0 to 0.95 at 60% vol; -27% from the ' +
       'pre-event level (0.95 -> 0.6935) over 5 h; rebound to 0.80 over 12 h; 3 days at 80% vol ending at 0.85.',
-    build: (seed?: number) =>
+    build: (seed = 2024) =>
       shapedPath(
         [
           calm(3, 0.95),
@@ -221,7 +221,7 @@ export const SCENARIOS: readonly Scenario[] = [
           { seconds: 3 * DAY, level: 0.85, volatility: 0.8 },
         ],
         FIVE_MINUTES,
-        seed ?? 2024,
+        seed,
       ),
   },
   {
@@ -230,7 +230,7 @@ export const SCENARIOS: readonly Scenario[] = [
     construction:
       'Hourly OHLC bars from 15-minute steps, seed 2022. 365 days; log-price falls linearly to 0.25 of the start with ' +
       '70% vol Brownian-bridge noise (pinned: the last bar closes at exactly 0.25), in four quarters with levels 0.8, 0.55, 0.4, 0.25.',
-    build: (seed?: number) =>
+    build: (seed = 2022) =>
       shapedPath(
         [
           { seconds: 91 * DAY, level: 0.8, volatility: 0.7 },
@@ -239,7 +239,7 @@ export const SCENARIOS: readonly Scenario[] = [
           { seconds: 92 * DAY, level: 0.25, volatility: 0.7 },
         ],
         HOURLY,
-        seed ?? 2022,
+        seed,
       ),
   },
   {
