@@ -3,6 +3,7 @@ import type { Address, Block } from 'viem';
 import type { ServiceConfig } from '../config/config.js';
 import { CONFIG } from '../core/tokens.js';
 import { createChainClients, type ChainClients } from './chain.js';
+import { pollHeads } from './heads.js';
 import { VaultReader } from './vault-reader.js';
 
 /** Owns the viem clients, the vault reader and the chain head. */
@@ -13,7 +14,7 @@ export class ChainService implements OnApplicationShutdown {
   readonly reader: VaultReader;
   private head: { number: bigint; timestamp: bigint; seenAt: number } | null = null;
   private readonly headListeners = new Set<(block: Block) => void>();
-  private unwatch: (() => void) | null = null;
+  private stopHeads: (() => Promise<void>) | null = null;
 
   constructor(@Inject(CONFIG) readonly config: ServiceConfig) {
     this.clients = createChainClients(config, { pollingIntervalMs: config.headPollMs });
@@ -37,17 +38,25 @@ export class ChainService implements OnApplicationShutdown {
     }
   }
 
-  /** Starts following new blocks (polling); listeners hear each new head once. */
+  /**
+   * Starts following new blocks; listeners hear each new head once. Over HTTP it polls every `headPollMs`
+   * ({@link pollHeads}, which stops without leaving a timer or a request behind); over a WebSocket it subscribes.
+   */
   watchHeads(): void {
-    if (this.unwatch) return;
-    this.unwatch = this.publicClient.watchBlocks({
-      emitMissed: false,
-      onBlock: (block) => {
-        this.head = { number: block.number!, timestamp: block.timestamp, seenAt: Date.now() };
-        for (const listener of this.headListeners) listener(block);
-      },
-      onError: (error) => this.logger.warn(`block watcher: ${error.message.split('\n')[0]}`),
-    });
+    if (this.stopHeads) return;
+    const onBlock = (block: Block) => {
+      this.head = { number: block.number!, timestamp: block.timestamp, seenAt: Date.now() };
+      for (const listener of this.headListeners) listener(block);
+    };
+    const onError = (error: Error) => this.logger.warn(`block watcher: ${error.message.split('\n')[0]}`);
+    if (this.config.rpcUrls[0]!.startsWith('ws')) {
+      // viem subscribes (eth_subscribe newHeads) when the first transport is a WebSocket: no polling loop to leave behind.
+      const unwatch = this.publicClient.watchBlocks({ emitMissed: false, onBlock, onError });
+      this.stopHeads = async () => unwatch();
+    } else {
+      const poller = pollHeads(this.publicClient, { intervalMs: this.config.headPollMs, onBlock, onError });
+      this.stopHeads = () => poller.stop();
+    }
   }
 
   onHead(listener: (block: Block) => void): () => void {
@@ -59,7 +68,9 @@ export class ChainService implements OnApplicationShutdown {
     return this.clients.keepers.has(address);
   }
 
-  onApplicationShutdown(): void {
-    this.unwatch?.();
+  async onApplicationShutdown(): Promise<void> {
+    const stop = this.stopHeads;
+    this.stopHeads = null;
+    await stop?.();
   }
 }
