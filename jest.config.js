@@ -7,8 +7,10 @@ const config = {
   roots: ['<rootDir>/test/backend'],
   testMatch: ['**/*.spec.ts'],
   testEnvironment: 'node',
-  // End-to-end suites start Nest apps, BullMQ workers and viem pollers; every one is closed in afterAll, but a
-  // closed ioredis/undici socket can keep the loop alive for a while after the last test. Never let that hang CI.
+  // End-to-end suites start Nest apps, BullMQ workers and head pollers; every one is closed in afterAll and leaves no
+  // known timer or socket behind (the last known ones: ioredis after a refused connection, viem's watchBlocks; see
+  // disconnectClient and chain/heads.ts). A new leak would show as jest's "worker failed to exit gracefully"
+  // warning; this only keeps it from hanging CI.
   forceExit: true,
   // anvil, forge and Redis per suite: two at a time on a 2-core machine.
   maxWorkers: 2,
