@@ -80,11 +80,49 @@ Morpho and Uniswap calls (same callbacks), from the same state. The issue's targ
 was read from the pool's newest observations; the exit-safety checks added since cost ~0.2-6k: the lever-up's
 LLTV pre-check, the ripcord's sizing for the better price source and the unwind's dust check on the remainder;
 since then exits read each module's equity and unwind cost bound in one call, \`totalAssetsAndUnwindCost\`, one
-valuation instead of two, trades on a position with debt accrue the market before valuing it, and the vault reads
-its module count from the fee fields' slot).
+valuation instead of two, trades on a position with debt accrue the market before valuing it, the vault reads
+its module count from the fee fields' slot, and its replay guard is a per-module job nonce carried in the low 56
+bits of \`jobId\`, one warm write in the module's config slot instead of a fresh slot per job id: -19k per keeper
+rebalance, 1.52x -> 1.41x on the lever-up and 1.61x -> 1.50x on the delever).
 See \`strategies/morpho-leverage/README.md\` for where the remaining difference goes.
 
 ${leverageTable}
+
+### Why 1.3x is not reached
+
+Measured on the delever (247,895 gas; \`-vvvv\` trace of \`test_gas_delever_2xTo1_8x\` under the gas profile):
+- the module's \`rebalance\` frame is 213.1k. Morpho's \`repay\` with both callbacks is 119.8k (the bare contract's
+  is 160.2k, because it also accrues interest and reads the oracle cold inside it); the explicit \`accrueInterest\`
+  27.5k; the pre-trade reads 20k (pool \`slot0\` and two observations 8.0k, feed 7.0k, position 5.0k), which warm
+  the slots the trade reads again; the post-trade position and market reads 2k; the module's own execution ~43k
+  (three cold limit slots, the cooldown write, cold account access to pool, feed and Morpho, the valuation maths,
+  the ABI encoding of the Morpho and pool calls, the \`Traded\` event);
+- the vault's own ~11k (keeper role, module config and replay nonce, fee accrual, idle balance, loss budget, the
+  \`Rebalanced\` event), on top of the 21k base and calldata both pay.
+
+1.3x of the bare delever is 215.0k, 33k less. Each check, removed alone (measured once, not committed):
+
+| check removed | lever up | delever |
+|---|---:|---:|
+| feed vs pool-TWAP deviation (a constant TWAP instead of the pool reads and tick maths) | -7.0k | -12.9k |
+| post-trade valuation, post-leverage check and the vault's loss-budget accounting | -15.6k | -16.2k |
+| the \`Traded\` event | -1.6k | -1.6k |
+
+Without the first two the delever would still be ~219k. A redeem differs from the bare pro-rata unwind by what
+an ERC-4626 exit must do and the bare contract does not: value the position before the exit to price the shares
+(60.4k: cold pool, feed, Morpho and IRM reads and the interest maths), bound the realised cost after it (11.7k),
+keep Morpho's health on the remainder, and pay through the vault (6.1k).
+
+Compiler settings do not close it either:
+- optimizer 1,000,000 runs instead of 200 (for Morpho and the bare contract too): 1.409x / 1.495x / 1.335x / 1.502x;
+- via-IR: compiling everything with it saved ~6k per trade in an earlier measurement (module README). On today's
+  code, via-IR for the module alone (its bytecode compiled separately and deployed in place of the regular one):
+  240,815 / 244,846 / 229,526 / 321,818 gas, 1.397x / 1.480x / 1.320x / 1.482x (-2.6k to -5.7k). Not adopted:
+  forge compiles every test that deploys the module with via-IR as well, and solcjs (32-bit WebAssembly) now runs
+  out of stack or memory on the larger test files (\`LeverageGas.t.sol\`, \`MorphoLeverageInvariant.t.sol\`).
+
+So 1.3x with every check on needs a decision by the owner: accept ~1.4-1.5x, or name the checks that may leave
+the hot path.
 `;
 fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
 fs.writeFileSync(path.join(root, 'docs/gas.md'), doc);
