@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { Address, Block } from 'viem';
 import type { ServiceConfig } from '../config/config.js';
 import { CONFIG } from '../core/tokens.js';
-import { createChainClients, type ChainClients } from './chain.js';
+import { createChainClients, isWebSocketUrl, type ChainClients } from './chain.js';
 import { pollHeads } from './heads.js';
 import { VaultReader } from './vault-reader.js';
 
@@ -49,7 +49,7 @@ export class ChainService implements OnApplicationShutdown {
       for (const listener of this.headListeners) listener(block);
     };
     const onError = (error: Error) => this.logger.warn(`block watcher: ${error.message.split('\n')[0]}`);
-    if (this.config.rpcUrls[0]!.startsWith('ws')) {
+    if (isWebSocketUrl(this.config.rpcUrls[0]!)) {
       // viem subscribes (eth_subscribe newHeads) when the first transport is a WebSocket: no polling loop to leave behind.
       const unwatch = this.publicClient.watchBlocks({ emitMissed: false, onBlock, onError });
       this.stopHeads = async () => unwatch();

@@ -46,6 +46,11 @@ export function ballastChain(config: Pick<ServiceConfig, 'chainId' | 'rpcUrls' |
   });
 }
 
+/** Whether `url` is a WebSocket RPC (pushes new heads) rather than an HTTP one (polled). */
+export function isWebSocketUrl(url: string): boolean {
+  return url.startsWith('ws');
+}
+
 /** Creates the clients. Retries are left to the job queue (`retryCount: 0`), which backs off and records. */
 export function createChainClients(
   config: Pick<ServiceConfig, 'chainId' | 'rpcUrls' | 'multicall3' | 'keeperKeys'>,
@@ -53,7 +58,7 @@ export function createChainClients(
 ): ChainClients {
   const rpcStats: RpcStats = { httpRequests: 0, rpcCalls: 0 };
   const transports = config.rpcUrls.map((url) =>
-    url.startsWith('ws')
+    isWebSocketUrl(url)
       ? webSocket(url, { retryCount: 0 })
       : http(url, {
           batch: { batchSize: 10_000, wait: 0 },

@@ -108,9 +108,9 @@ for (const row of rows) {
   );
 }
 
-/** One parameter changed at a time from ballast's parameters (label as in docs/backtest.md, human units). */
 /** The defaults before `insideBandSpeed` (in-band recenterings at 0.5 once more than 0.05x above target). */
 const PREVIOUS_DEFAULTS = { insideBandSpeed: 0.5, recenterThreshold: 0.05 };
+/** One parameter changed at a time from ballast's parameters (label as in docs/backtest.md, human units). */
 const SWEEP: readonly { readonly label: string; readonly parameters: Record<string, unknown> }[] = [
   { label: 'defaults', parameters: {} },
   { label: '`insideBandSpeed` 0.5, `recenterThreshold` 0.05 (the previous defaults)', parameters: PREVIOUS_DEFAULTS },

@@ -111,7 +111,7 @@ function readBody(req: IncomingMessage): Promise<string> {
  * Follows the timers created from now on: `armed()` counts those still pending that keep the process alive (not
  * unref'd). Counting only these keeps timers of jest and of earlier tests out of the count.
  */
-function trackTimers(): { armed(): number; stop(): void } {
+function trackTimers(): { armed(): number } {
   const created: NodeJS.Timeout[] = [];
   const hook = createHook({
     init(_id, type, _trigger, resource) {
@@ -121,7 +121,7 @@ function trackTimers(): { armed(): number; stop(): void } {
   tracking = hook;
   // `_destroyed` is set when a timer fires (without repeating) or is cleared.
   const armed = () => created.filter((t) => !(t as unknown as { _destroyed: boolean })._destroyed && t.hasRef()).length;
-  return { armed, stop: () => hook.disable() };
+  return { armed };
 }
 let tracking: { disable(): unknown } | null = null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
